@@ -1,0 +1,89 @@
+// dutybound.yaml: one zod schema with a default for every threshold. Each privilege
+// connector contributes its own section (its `configSchema`), keyed by its id.
+import { z } from 'zod';
+import { connectors } from '../../connectors/index.ts';
+import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
+
+const severity = z.enum(SEVERITIES);
+const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+
+export const rulesSchema = z
+  .object({
+    graceMinutes: z.number().int().min(0).default(60).describe('Minutes after a grant ends (or a shift ends, or a revocation) before access still held is a finding.'),
+    maxGrantHours: z.number().positive().default(12).describe('Longest a temporary grant may last before grant-hygiene flags it.'),
+    maxCredentialAgeDays: z.number().positive().default(90).describe('Age (since last rotation, else creation) past which an active credential is stale.'),
+    unusedDays: z.number().positive().default(45).describe('Days without use after which a credential or privileged principal is unused.'),
+    severity: z.partialRecord(z.enum(RULE_IDS), severity).default({}).describe('Severity overrides per rule id.'),
+    disabled: z.array(z.enum(RULE_IDS)).default([]).describe('Rule ids not to evaluate.'),
+  })
+  .strict()
+  .prefault({});
+
+const privilegeList = z
+  .object({
+    include: z.array(z.string()).default([]).describe('Privilege names or globs always counted as privileged.'),
+    exclude: z.array(z.string()).default([]).describe('Privilege names or globs never counted as privileged (wins over include and the classifier).'),
+  })
+  .strict()
+  .prefault({});
+
+export const DEFAULT_PRIVILEGED: Record<(typeof SYSTEMS)[number], string[]> = {
+  aws: ['AdministratorAccess', 'IAMFullAccess', 'PowerUserAccess'],
+  github: ['org-owner', 'org-role/*', 'repo-admin', 'repo-maintain', 'enterprise-owner'],
+  kubernetes: ['ClusterRole/cluster-admin', 'ClusterRole/admin'],
+};
+
+const privilegedSchema = z
+  .object(Object.fromEntries(SYSTEMS.map((system) => [system, privilegeList])) as Record<(typeof SYSTEMS)[number], typeof privilegeList>)
+  .strict()
+  .prefault({})
+  .describe('Per system: privilege lists added to (include) or taken from (exclude) what the connector classifies as privileged. Defaults: ' + JSON.stringify(DEFAULT_PRIVILEGED));
+
+const icalSchema = z
+  .object({
+    personPattern: z
+      .string()
+      .optional()
+      .describe('Regular expression applied to an event SUMMARY when it has no ATTENDEE mailto:, with a named group `email` (e.g. "On call: (?<email>\\\\S+@\\\\S+)").'),
+    personDomain: z.string().optional().describe('Appended as @domain when the pattern captures a bare user name in a group `user`.'),
+  })
+  .strict()
+  .prefault({});
+
+const enforceSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    rules: z.array(z.enum(RULE_IDS)).default(['revoked-grant', 'expired-grant', 'off-call']),
+    maxActions: z.number().int().min(0).default(10),
+    auditLog: z.string().default('dutybound-audit.jsonl'),
+  })
+  .strict()
+  .prefault({});
+
+const connectorSections = Object.fromEntries([...connectors].map(([id, connector]) => [id, connector.configSchema.optional()]));
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    ledger: pathList.default([]).describe('Grant ledger files (YAML, JSON, JSONL or CSV).'),
+    schedule: pathList.default([]).describe('Schedule files (YAML, JSON, CSV) or ICS feeds (.ics files or http(s) URLs).'),
+    people: z.string().optional().describe('People file: people and the principals that are theirs, and owners of machine identities.'),
+    rules: rulesSchema,
+    privileged: privilegedSchema,
+    breakGlass: z.array(z.string()).default([]).describe('Principal ids or globs of break-glass identities.'),
+    scanner: z
+      .object({ principals: z.array(z.string()).default([]).describe("The scanner's own identities (never revoked).") })
+      .strict()
+      .prefault({}),
+    ical: icalSchema,
+    enforce: enforceSchema,
+    ...connectorSections,
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type RulesConfig = z.output<typeof rulesSchema>;
+
+/** The JSON Schema editors use to complete dutybound.yaml (written to schema/dutybound.schema.json). */
+export const configJsonSchema = (): Record<string, unknown> =>
+  z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -1,0 +1,22 @@
+// Typed errors mapped to exit codes by the CLI (the only place that sets one).
+
+/** Bad usage, config or input: exit 2, nothing scanned or revoked. */
+export class InputError extends Error {
+  readonly problems: string[];
+  constructor(message: string, problems: string[] = [], options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+/** Several input problems found in one pass, reported together. */
+export const inputErrors = (what: string, problems: string[]): InputError =>
+  new InputError(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${problems.join('\n  ')}`, problems);
+
+/** Message of an unknown thrown value, with its cause chain. */
+export const describeError = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause === undefined ? '' : `: ${describeError(error.cause)}`;
+  return `${error.message}${cause}`;
+};
