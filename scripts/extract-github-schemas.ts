@@ -67,6 +67,16 @@ const lookup = (ref: string): Json => {
   return found;
 };
 
+/** OpenAPI 3.0 `nullable: true` as plain JSON Schema (`null` added to `type` and `enum`, or a null branch). */
+const unNullable = (node: Record<string, Json>): Record<string, Json> => {
+  if (node.nullable !== true) return node;
+  const { nullable: _, ...rest } = node;
+  if (typeof rest.type === 'string') {
+    return { ...rest, type: [rest.type, 'null'], ...(Array.isArray(rest.enum) ? { enum: [...rest.enum, null] } : {}) };
+  }
+  return { anyOf: [rest, { type: 'null' }] };
+};
+
 /** Copies a schema without its documentation keywords; component refs become `#/definitions/<name>`. */
 const clean = (node: Json): Json => {
   if (Array.isArray(node)) return node.map(clean);
@@ -87,7 +97,7 @@ const clean = (node: Json): Json => {
     // `properties` maps names to schemas: a property may be called `description`.
     out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Record<string, Json>).map(([k, v]) => [k, clean(v)])) : clean(value);
   }
-  return out;
+  return unNullable(out);
 };
 
 const responses: Record<string, Json> = {};
