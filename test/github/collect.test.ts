@@ -1,0 +1,240 @@
+// The GitHub connector against the fake GitHub: what it finds, how it pages, and how it
+// reports what it could not read.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectGithub } from '../../connectors/github/collect.ts';
+import { githubSchema } from '../../connectors/github/schema.ts';
+import { silentLogger, type CollectContext } from '../../connectors/types.ts';
+import type { Entitlement } from '../../src/model/index.ts';
+import { startGithubFake, type GithubFake, type GithubFakeOptions } from '../../src/sim/github/fake.ts';
+import { smallEstate } from './estate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'dutybound-github-'));
+const ctx: CollectContext = { now: new Date('2026-01-01T00:00:00Z'), log: silentLogger, baseDir: dir };
+const env = { GITHUB_TOKEN: 'test-token' };
+const fast = { env, retryAfterBaseMs: 5 };
+const configFor = (fake: GithubFake, extra: Record<string, unknown> = {}) => githubSchema.parse({ orgs: ['acme'], baseUrl: fake.url, ...extra });
+const withFake = async <T>(options: GithubFakeOptions, run: (fake: GithubFake) => Promise<T>, estate = smallEstate()): Promise<T> => {
+  const fake = await startGithubFake(estate, { token: 'test-token', ...options });
+  try {
+    return await run(fake);
+  } finally {
+    await fake.close();
+  }
+};
+const find = (entitlements: Entitlement[], principal: string, resource: string, via?: string) =>
+  entitlements.filter((e) => e.principal === `github:acme/${principal}` && e.resource === resource && (via === undefined || e.via === via));
+const shape = (entitlements: Entitlement[]) => entitlements.map((e) => `${e.principal} ${e.resource} ${e.privilege} ${e.via}`);
+
+let fake: GithubFake;
+let rest: Awaited<ReturnType<typeof collectGithub>>;
+let gql: Awaited<ReturnType<typeof collectGithub>>;
+beforeAll(async () => {
+  fake = await startGithubFake(smallEstate(), { token: 'test-token' });
+  rest = await collectGithub(configFor(fake, { graphql: false }), ctx, fast);
+  gql = await collectGithub(configFor(fake), ctx, fast);
+});
+afterAll(() => fake.close());
+
+describe('GitHub collection', () => {
+  it('covers the org completely, with notes rather than errors', () => {
+    expect(rest.coverage).toEqual([{ system: 'github', target: 'acme', status: 'ok', notes: [expect.stringMatching(/SAML identities are read with GraphQL/)] }]);
+    expect(gql.coverage).toEqual([{ system: 'github', target: 'acme', status: 'ok', notes: ['emails of 3 logins from SAML identities'] }]);
+  });
+
+  it('finds the owners and the pending owner invitation', () => {
+    const owners = rest.entitlements.filter((e) => e.privilege === 'org-owner');
+    expect(owners.map((e) => `${e.principal} ${e.via}`)).toEqual(['github:acme/alice direct', 'github:acme/bob direct', 'github:acme/newowner invitation']);
+    expect(owners.every((e) => e.privileged && e.level === 'admin' && e.resource === '*')).toBe(true);
+    expect(owners[0]!.ref).toEqual({ org: 'acme', kind: 'org-owner', login: 'alice' });
+  });
+
+  it('tells maintain (privileged) from write (not) and names custom repository roles', () => {
+    const [carol] = find(rest.entitlements, 'carol', 'api', 'direct');
+    expect(carol).toMatchObject({ privilege: 'repo-maintain', level: 'write', privileged: true, ref: { kind: 'repo-collaborator', repo: 'api', login: 'carol', role: 'maintain' } });
+    const [dave] = find(rest.entitlements, 'dave', 'api', 'direct');
+    expect(dave).toMatchObject({ privilege: 'repo-write', level: 'write', privileged: false });
+    expect(find(rest.entitlements, 'carol', 'web', 'direct')[0]).toMatchObject({ privilege: 'repo-role/security-reviewer', level: 'write', privileged: false });
+  });
+
+  it('finds admin inherited through a team, and through a child team', () => {
+    for (const result of [rest, gql]) {
+      expect(find(result.entitlements, 'erin', 'api', 'team/platform')[0]).toMatchObject({ privilege: 'repo-admin', level: 'admin', privileged: true, ref: { kind: 'team-membership', team: 'platform', login: 'erin', role: 'member' } });
+      expect(find(result.entitlements, 'dave', 'api', 'team/platform')[0]!.ref).toMatchObject({ team: 'platform', role: 'maintainer' });
+      // frank is in platform-oncall, a child of platform: removing him from the child removes the path.
+      expect(find(result.entitlements, 'frank', 'api', 'team/platform')[0]).toMatchObject({ privilege: 'repo-admin', ref: { team: 'platform-oncall', viaTeam: 'platform' } });
+    }
+  });
+
+  it('skips archived repositories unless asked', async () => {
+    for (const result of [rest, gql]) {
+      expect(result.entitlements.filter((e) => e.resource === 'old')).toEqual([]);
+      expect(result.credentials.filter((c) => c.id.includes('/old/'))).toEqual([]);
+    }
+    const withArchived = await collectGithub(configFor(fake, { includeArchived: true }), ctx, fast);
+    expect(find(withArchived.entitlements, 'frank', 'old', 'direct')[0]).toMatchObject({ privilege: 'repo-admin', privileged: true });
+    expect(find(withArchived.entitlements, 'grace', 'old', 'team/docs')[0]).toMatchObject({ privilege: 'repo-admin' });
+    expect(withArchived.credentials.map((c) => c.id)).toContain('github:acme/old/deploy-key/13');
+  });
+
+  it('marks outside collaborators external, and reads 2FA status', () => {
+    const vendor = rest.principals.find((p) => p.id === 'github:acme/vendor-v');
+    expect(vendor).toMatchObject({ external: true, mfa: false, human: true });
+    expect(find(rest.entitlements, 'vendor-v', 'api')[0]).toMatchObject({ privilege: 'repo-admin', privileged: true });
+    expect(rest.principals.find((p) => p.id === 'github:acme/carol')?.mfa).toBe(false);
+    expect(rest.principals.find((p) => p.id === 'github:acme/alice')?.mfa).toBe(true);
+  });
+
+  it('reads organization roles, direct and through teams', () => {
+    const roles = rest.entitlements.filter((e) => e.privilege.startsWith('org-role/'));
+    expect(roles.map((e) => `${e.principal} ${e.privilege} ${e.via}`)).toEqual(['github:acme/erin org-role/all_repo_admin direct', 'github:acme/grace org-role/all_repo_admin team/docs']);
+    expect(roles[0]).toMatchObject({ level: 'admin', privileged: true, ref: { kind: 'org-role-user', roleId: 8132, login: 'erin' } });
+    expect(roles[1]!.ref).toMatchObject({ kind: 'team-membership', team: 'docs', login: 'grace' });
+  });
+
+  it('lists deploy keys, secrets, fine-grained tokens and SAML authorizations, without values', () => {
+    const byId = new Map(rest.credentials.map((c) => [c.id, c]));
+    expect(byId.get('github:acme/api/deploy-key/11')).toMatchObject({ kind: 'deploy-key', privileged: true, lastUsedAt: null, createdAt: '2024-01-10T00:00:00.000Z', status: 'active' });
+    expect(byId.get('github:acme/api/deploy-key/12')).toMatchObject({ privileged: false, lastUsedAt: '2025-12-30T08:00:00.000Z' });
+    const secret = byId.get('github:acme/api/actions-secret/DEPLOY_TOKEN')!;
+    expect(secret).toMatchObject({ kind: 'actions-secret', createdAt: '2023-05-01T00:00:00.000Z', rotatedAt: '2024-02-01T00:00:00.000Z' });
+    expect('lastUsedAt' in secret).toBe(false);
+    expect(byId.get('github:acme/api/environment/production/actions-secret/PROD_DB_PASSWORD')).toMatchObject({ kind: 'actions-secret', ref: { scope: 'environment', environment: 'production' } });
+    expect(byId.get('github:acme/web/dependabot-secret/REGISTRY_TOKEN')?.kind).toBe('dependabot-secret');
+    expect(byId.get('github:acme/actions-secret/NPM_TOKEN')?.ref).toMatchObject({ scope: 'org', visibility: 'all' });
+    expect(byId.get('github:acme/dependabot-secret/ORG_REGISTRY')?.kind).toBe('dependabot-secret');
+    expect(byId.get('github:acme/fine-grained-pat/101')).toMatchObject({ principal: 'github:acme/dave', expiresAt: '2026-02-01T00:00:00.000Z', lastUsedAt: '2025-12-01T00:00:00.000Z', status: 'active', privileged: true });
+    expect(byId.get('github:acme/fine-grained-pat/102')).toMatchObject({ status: 'inactive', lastUsedAt: null, privileged: false });
+    expect(byId.get('github:acme/credential-authorization/7002')).toMatchObject({ kind: 'saml-authorization', principal: 'github:acme/bob', lastUsedAt: null, name: 'SSH key' });
+    expect(rest.credentials.map((c) => c.id)).toEqual([...rest.credentials.map((c) => c.id)].sort());
+  });
+
+  it('reports app installations (report-only) and links SAML emails', () => {
+    const app = gql.entitlements.find((e) => e.principal === 'github:acme/app/deploy-bot');
+    expect(app).toMatchObject({ privilege: 'app-installation', level: 'write', privileged: true });
+    expect(gql.entitlements.find((e) => e.principal === 'github:acme/app/dutybound')?.privileged).toBe(false);
+    expect(gql.principals.find((p) => p.id === 'github:acme/app/deploy-bot')).toMatchObject({ kind: 'app', human: false });
+    expect(gql.principals.find((p) => p.id === 'github:acme/alice')?.email).toBe('alice@acme.example');
+    expect(rest.principals.find((p) => p.id === 'github:acme/alice')?.email).toBeUndefined();
+  });
+
+  it('finds the same paths with GraphQL batching as with REST (custom roles aside), in fewer requests', () => {
+    const notCustom = (e: Entitlement) => !(e.principal === 'github:acme/carol' && e.resource === 'web');
+    expect(shape(gql.entitlements.filter(notCustom))).toEqual(shape(rest.entitlements.filter(notCustom)));
+    expect(gql.credentials.map((c) => c.id)).toEqual(rest.credentials.map((c) => c.id));
+    expect(gql.stats.acme!.quota.core).toBeLessThan(rest.stats.acme!.quota.core);
+  });
+});
+
+describe('GitHub collection: paging, limits and partial coverage', () => {
+  it('follows Link pages: two items per page gives the same inventory', async () => {
+    await withFake({}, async (paged) => {
+      const result = await collectGithub(configFor(paged, { graphql: false }), ctx, { ...fast, pageSize: 2 });
+      expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
+      expect(result.principals.map((p) => p.id)).toEqual(rest.principals.map((p) => p.id));
+      expect(paged.calls.byOperation.get('GET /orgs/{org}/members')).toBe(4 + 1 + 1); // all (7 → 4 pages), admins (1), 2FA (1)
+    });
+  });
+
+  it('recovers from secondary rate limits mid-scan without losing a page', async () => {
+    await withFake({ faults: { secondaryAt: [4, 9, 15, 22], retryAfterSeconds: 1 } }, async (limited) => {
+      const result = await collectGithub(configFor(limited, { graphql: false }), ctx, { ...fast, pageSize: 2 });
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
+      expect(result.credentials.map((c) => c.id)).toEqual(rest.credentials.map((c) => c.id));
+      expect(result.stats.acme!.secondaryLimits).toBe(4);
+      expect(limited.calls.byOperation.get('secondary-rate-limit')).toBe(4);
+    });
+  });
+
+  it('marks the org partial, with the reason, when an endpoint is denied; the rest is still read', async () => {
+    await withFake({ faults: { deny: [/^GET \/repos\/acme\/[^/]+\/actions\/secrets$/, /personal-access-tokens/] } }, async (denied) => {
+      const result = await collectGithub(configFor(denied), ctx, fast);
+      expect(result.coverage[0]!.status).toBe('partial');
+      expect(result.coverage[0]!.error).toBe(
+        'fine-grained personal access tokens: 403 Resource not accessible by integration; repository Actions secrets: 403 Resource not accessible by integration (3, e.g. acme/api, acme/lib, acme/web)',
+      );
+      expect(result.entitlements.filter((e) => e.privilege === 'org-owner')).toHaveLength(3);
+      expect(result.credentials.some((c) => c.kind === 'fine-grained-pat')).toBe(false);
+      expect(result.credentials.some((c) => c.id === 'github:acme/api/deploy-key/11')).toBe(true);
+    });
+  });
+
+  it('reports a spent primary limit as partial instead of waiting past maxRateLimitWaitSeconds', async () => {
+    await withFake({ coreLimit: 12 }, async (limited) => {
+      const result = await collectGithub(configFor(limited, { graphql: false, maxRateLimitWaitSeconds: 0 }), ctx, fast);
+      expect(result.coverage[0]!.status).toBe('partial');
+      expect(result.coverage[0]!.error).toMatch(/rate limit exhausted \(resets at \d{4}-/);
+      // Once spent, no more requests hammer the API.
+      expect(limited.calls.byOperation.get('primary-rate-limit')).toBeLessThanOrEqual(3);
+    });
+  });
+
+  it('waits for the primary limit to reset (x-ratelimit-reset) and completes', async () => {
+    await withFake({ coreLimit: 20, resetSeconds: 1, primaryStatus: 429 }, async (limited) => {
+      const result = await collectGithub(configFor(limited, { graphql: false }), ctx, { env, retryAfterBaseMs: 1000 });
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(result.stats.acme!.primaryLimits).toBeGreaterThan(0);
+      expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
+    });
+  });
+
+  it('gives an unreadable org a failed row and still reads the others', async () => {
+    const result = await collectGithub(configFor(fake, { orgs: ['ghost', 'acme'] }), ctx, fast);
+    expect(result.coverage.map((c) => [c.target, c.status])).toEqual([
+      ['ghost', 'failed'],
+      ['acme', 'ok'],
+    ]);
+    expect(result.coverage[0]!.error).toMatch(/read organization ghost: 404/);
+    expect(result.entitlements.length).toBe(gql.entitlements.length);
+    const only = await collectGithub(configFor(fake, { orgs: ['ghost', 'acme'] }), { ...ctx, onlyTarget: 'acme' }, fast);
+    expect(only.coverage.map((c) => c.target)).toEqual(['acme']);
+  });
+
+  it('turns Enterprise-Cloud-only endpoints absent elsewhere into notes, not failures', async () => {
+    const estate = smallEstate();
+    estate.orgs[0]!.enterpriseCloud = false;
+    await withFake(
+      {},
+      async (plain) => {
+        const result = await collectGithub(configFor(plain), ctx, fast);
+        expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+        expect(result.coverage[0]!.notes).toEqual([
+          'credential authorizations: not available (SAML single sign-on on GitHub Enterprise Cloud only)',
+          'no SAML identity provider: logins are linked to people by the people file',
+        ]);
+      },
+      estate,
+    );
+  });
+
+  it('sends conditional requests with ETags kept between scans: unchanged lists cost no quota', async () => {
+    await withFake({}, async (cached) => {
+      const config = configFor(cached, { etagCacheFile: 'etags.json' });
+      const first = await collectGithub(config, ctx, fast);
+      const second = await collectGithub(config, ctx, fast);
+      expect(second.stats.acme!.notModified).toBeGreaterThan(10);
+      expect(second.stats.acme!.quota.core).toBeLessThan(first.stats.acme!.quota.core / 4);
+      expect(shape(second.entitlements)).toEqual(shape(first.entitlements));
+      expect(second.credentials).toEqual(first.credentials);
+    });
+  });
+
+  it('authenticates as a GitHub App installation', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    writeFileSync(join(dir, 'app.pem'), privateKey);
+    await withFake({}, async (appFake) => {
+      const config = configFor(appFake, { app: { appId: 11, privateKeyFile: 'app.pem', installationId: { acme: 1 } } });
+      const result = await collectGithub(config, ctx, { retryAfterBaseMs: 5, env: {} });
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(appFake.stats.tokensIssued).toBe(1);
+    });
+  });
+
+  it('refuses to start without credentials (a config error)', async () => {
+    await expect(collectGithub(configFor(fake), ctx, { env: {} })).rejects.toThrow(/GITHUB_TOKEN is not set/);
+  });
+});
