@@ -32,6 +32,7 @@ export const OPERATIONS = [
   'PUT /orgs/{org}/teams/{team_slug}/memberships/{username} 200',
   'GET /orgs/{org}/installations 200',
   'GET /repos/{owner}/{repo}/keys 200',
+  'GET /repos/{owner}/{repo}/keys/{key_id} 200',
   'POST /repos/{owner}/{repo}/keys 201',
   'GET /orgs/{org}/actions/secrets 200',
   'GET /repos/{owner}/{repo}/actions/secrets 200',

@@ -19,6 +19,8 @@ export interface ClientTuning {
   /** Items per page (GitHub's maximum, 100, by default). */
   pageSize?: number;
   env?: NodeJS.ProcessEnv;
+  /** Space writes one second apart, as GitHub asks (default true; tests against the fake turn it off). */
+  spaceWrites?: boolean;
 }
 
 export interface ClientStats {
@@ -126,7 +128,7 @@ export const createGithubClient = (
       id: `dutybound-${org}-${clientCounter}`,
       retryAfterBaseValue: base,
       // GraphQL queries are reads: no need for the one-second spacing Octokit applies to writes.
-      ...(tuning.forWrites ? {} : { write: unspaced }),
+      ...(tuning.forWrites && tuning.spaceWrites !== false ? {} : { write: unspaced, notifications: unspaced }),
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         stats.primaryLimits += 1;
         if (retryAfter <= config.maxRateLimitWaitSeconds && retryCount < 2) {

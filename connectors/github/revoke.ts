@@ -1,5 +1,163 @@
-// Revokers for enforce mode: each removes exactly one GitHub entitlement or credential.
-import type { Revoker } from '../types.ts';
+// Revokers for enforce mode: each removes exactly one GitHub entitlement or credential, named
+// by the `ref` collection recorded, and returns the prior state `restore` needs.
+import type { Credential, Entitlement } from '../../src/model/index.ts';
+import type { CollectContext, Revoker } from '../types.ts';
+import { createGithubClient, type ClientTuning, type GithubOctokit } from './client.ts';
 import type { GithubConfig } from './schema.ts';
 
-export const githubRevokers: Revoker<GithubConfig>[] = [];
+type Item = { entitlement?: Entitlement; credential?: Credential };
+type Ref = Record<string, unknown>;
+
+const refOf = (item: Item): Ref => (item.entitlement?.ref ?? item.credential?.ref ?? {}) as Ref;
+const str = (ref: Ref, key: string): string => {
+  const value = ref[key];
+  if (typeof value !== 'string' || !value) throw new Error(`github revoker: ref.${key} missing in ${JSON.stringify(ref)}`);
+  return value;
+};
+const num = (ref: Ref, key: string): number => {
+  const value = ref[key];
+  if (typeof value !== 'number') throw new Error(`github revoker: ref.${key} missing in ${JSON.stringify(ref)}`);
+  return value;
+};
+
+/** REST `permission` for a repository role name (custom roles are passed by name). */
+const PERMISSION_OF_ROLE: Record<string, string> = { admin: 'admin', maintain: 'maintain', write: 'push', triage: 'triage', read: 'pull' };
+
+/** Owners that must remain: demoting one of the last two would leave the org one mistake from no owner. */
+export const MIN_OWNERS_KEPT = 2;
+
+export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubConfig>[] => {
+  const clients = new WeakMap<GithubConfig, Map<string, GithubOctokit>>();
+  const octokitFor = (config: GithubConfig, org: string, ctx: CollectContext): GithubOctokit => {
+    let perOrg = clients.get(config);
+    if (!perOrg) clients.set(config, (perOrg = new Map()));
+    let octokit = perOrg.get(org);
+    if (!octokit) perOrg.set(org, (octokit = createGithubClient(config, org, ctx, { ...tuning, forWrites: true }).octokit));
+    return octokit;
+  };
+
+  const repoCollaborator: Revoker<GithubConfig> = {
+    id: 'github-repo-collaborator',
+    description: 'Remove a direct collaborator from a repository.',
+    permissions: ['administration: write'],
+    handles: (item) => item.entitlement?.ref?.kind === 'repo-collaborator',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, repo, login] = [str(ref, 'org'), str(ref, 'repo'), str(ref, 'login')];
+      await octokitFor(config, org, ctx).request('DELETE /repos/{owner}/{repo}/collaborators/{username}', { owner: org, repo, username: login });
+      return { kind: 'repo-collaborator', org, repo, login, role: str(ref, 'role') };
+    },
+    async restore(prior, config, ctx) {
+      const [org, repo, login, role] = [str(prior, 'org'), str(prior, 'repo'), str(prior, 'login'), str(prior, 'role')];
+      await octokitFor(config, org, ctx).request('PUT /repos/{owner}/{repo}/collaborators/{username}', { owner: org, repo, username: login, permission: PERMISSION_OF_ROLE[role] ?? role });
+    },
+  };
+
+  const orgOwner: Revoker<GithubConfig> = {
+    id: 'github-org-owner',
+    description: `Demote an organization owner to member (refused when only ${MIN_OWNERS_KEPT} owners are left).`,
+    permissions: ['members: write'],
+    handles: (item) => item.entitlement?.ref?.kind === 'org-owner',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, login] = [str(ref, 'org'), str(ref, 'login')];
+      const octokit = octokitFor(config, org, ctx);
+      const owners = (await octokit.paginate('GET /orgs/{org}/members', { org, role: 'admin', per_page: 100 })).map((u) => u.login.toLowerCase());
+      if (!owners.includes(login.toLowerCase())) throw new Error(`github: ${login} is not an owner of ${org} (any more); nothing demoted`);
+      if (owners.length <= MIN_OWNERS_KEPT) throw new Error(`github: refusing to demote ${login}: ${org} has ${owners.length} owners and must keep at least ${MIN_OWNERS_KEPT}`);
+      await octokit.request('PUT /orgs/{org}/memberships/{username}', { org, username: login, role: 'member' });
+      return { kind: 'org-owner', org, login, role: 'admin' };
+    },
+    async restore(prior, config, ctx) {
+      const [org, login] = [str(prior, 'org'), str(prior, 'login')];
+      await octokitFor(config, org, ctx).request('PUT /orgs/{org}/memberships/{username}', { org, username: login, role: 'admin' });
+    },
+  };
+
+  const teamMembership: Revoker<GithubConfig> = {
+    id: 'github-team-membership',
+    description: 'Remove a user from the team that gives them access (the child team when they came through one).',
+    permissions: ['members: write'],
+    handles: (item) => item.entitlement?.ref?.kind === 'team-membership',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, team, login] = [str(ref, 'org'), str(ref, 'team'), str(ref, 'login')];
+      const octokit = octokitFor(config, org, ctx);
+      const { data } = await octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login });
+      await octokit.request('DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login });
+      return { kind: 'team-membership', org, team, login, role: data.role };
+    },
+    async restore(prior, config, ctx) {
+      const [org, team, login] = [str(prior, 'org'), str(prior, 'team'), str(prior, 'login')];
+      const role = prior.role === 'maintainer' ? 'maintainer' : 'member';
+      await octokitFor(config, org, ctx).request('PUT /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login, role });
+    },
+  };
+
+  const orgRoleAssignment: Revoker<GithubConfig> = {
+    id: 'github-org-role-assignment',
+    description: 'Remove an organization role assigned directly to a user.',
+    permissions: ['members: write'],
+    handles: (item) => item.entitlement?.ref?.kind === 'org-role-user',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, login, roleId] = [str(ref, 'org'), str(ref, 'login'), num(ref, 'roleId')];
+      await octokitFor(config, org, ctx).request('DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}', { org, username: login, role_id: roleId });
+      return { kind: 'org-role-user', org, login, roleId, roleName: ref.roleName };
+    },
+    async restore(prior, config, ctx) {
+      const [org, login, roleId] = [str(prior, 'org'), str(prior, 'login'), num(prior, 'roleId')];
+      await octokitFor(config, org, ctx).request('PUT /orgs/{org}/organization-roles/users/{username}/{role_id}', { org, username: login, role_id: roleId });
+    },
+  };
+
+  const deployKey: Revoker<GithubConfig> = {
+    id: 'github-deploy-key',
+    description: 'Delete a deploy key (GitHub cannot disable one); its public key is kept so restore can add it back.',
+    permissions: ['administration: write'],
+    handles: (item) => item.credential?.ref?.kind === 'deploy-key',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, repo, keyId] = [str(ref, 'org'), str(ref, 'repo'), num(ref, 'keyId')];
+      const octokit = octokitFor(config, org, ctx);
+      // Re-read the key: restore needs its public half and settings exactly as they are now.
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId });
+      await octokit.request('DELETE /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId });
+      return { kind: 'deploy-key', org, repo, keyId, title: data.title, readOnly: data.read_only, publicKey: data.key };
+    },
+    async restore(prior, config, ctx) {
+      const [org, repo] = [str(prior, 'org'), str(prior, 'repo')];
+      await octokitFor(config, org, ctx).request('POST /repos/{owner}/{repo}/keys', { owner: org, repo, title: str(prior, 'title'), key: str(prior, 'publicKey'), read_only: prior.readOnly === true });
+    },
+  };
+
+  const fineGrainedToken: Revoker<GithubConfig> = {
+    id: 'github-fine-grained-pat',
+    description: "Revoke a fine-grained personal access token's access to the organization (not restorable: its owner must request access again).",
+    permissions: ['organization_personal_access_tokens: write'],
+    handles: (item) => item.credential?.ref?.kind === 'fine-grained-pat',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, patId] = [str(ref, 'org'), num(ref, 'patId')];
+      await octokitFor(config, org, ctx).request('POST /orgs/{org}/personal-access-tokens/{pat_id}', { org, pat_id: patId, action: 'revoke' });
+      return { kind: 'fine-grained-pat', org, patId, tokenId: ref.tokenId, login: ref.login, restorable: false };
+    },
+  };
+
+  const credentialAuthorization: Revoker<GithubConfig> = {
+    id: 'github-credential-authorization',
+    description: "Remove a credential's SAML single sign-on authorization for the organization (not restorable: its owner must authorize it again).",
+    permissions: ['organization_administration: write'],
+    handles: (item) => item.credential?.ref?.kind === 'credential-authorization',
+    async revoke(item, config, ctx) {
+      const ref = refOf(item);
+      const [org, credentialId] = [str(ref, 'org'), num(ref, 'credentialId')];
+      await octokitFor(config, org, ctx).request('DELETE /orgs/{org}/credential-authorizations/{credential_id}', { org, credential_id: credentialId });
+      return { kind: 'credential-authorization', org, credentialId, login: ref.login, restorable: false };
+    },
+  };
+
+  return [repoCollaborator, orgOwner, teamMembership, orgRoleAssignment, deployKey, fineGrainedToken, credentialAuthorization];
+};
+
+export const githubRevokers = createGithubRevokers();

@@ -34,6 +34,7 @@ const SAMPLES: Record<string, string> = {
   'GET /orgs/{org}/teams/{team_slug}/memberships/{username} 200': '/orgs/acme/teams/platform/memberships/dave',
   'GET /orgs/{org}/installations 200': '/orgs/acme/installations',
   'GET /repos/{owner}/{repo}/keys 200': '/repos/acme/api/keys',
+  'GET /repos/{owner}/{repo}/keys/{key_id} 200': '/repos/acme/api/keys/11',
   'GET /orgs/{org}/actions/secrets 200': '/orgs/acme/actions/secrets',
   'GET /repos/{owner}/{repo}/actions/secrets 200': '/repos/acme/api/actions/secrets',
   'GET /repos/{owner}/{repo}/environments 200': '/repos/acme/api/environments',

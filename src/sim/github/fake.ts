@@ -551,24 +551,22 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
           return { status: 204, operation };
         }
       }
-      if (rest === '/keys' && method === 'GET') {
-        return {
-          status: 200,
-          body: (repo.deployKeys ?? []).map((key) => ({
-            id: key.id,
-            key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${createHash('sha256').update(String(key.id)).digest('base64').slice(0, 43)}`,
-            url: `${base}/repos/${full}/keys/${key.id}`,
-            title: key.title,
-            verified: true,
-            created_at: iso(key.createdAt),
-            read_only: key.readOnly,
-            added_by: null,
-            last_used: key.lastUsed === null ? null : iso(key.lastUsed),
-            enabled: true,
-          })),
-          paged: true,
-          operation,
-        };
+      const keyJson = (key: NonNullable<GithubRepoSeed['deployKeys']>[number]) => ({
+        id: key.id,
+        key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${createHash('sha256').update(String(key.id)).digest('base64').slice(0, 43)}`,
+        url: `${base}/repos/${full}/keys/${key.id}`,
+        title: key.title,
+        verified: true,
+        created_at: iso(key.createdAt),
+        read_only: key.readOnly,
+        added_by: null,
+        last_used: key.lastUsed === null ? null : iso(key.lastUsed),
+        enabled: true,
+      });
+      if (rest === '/keys' && method === 'GET') return { status: 200, body: (repo.deployKeys ?? []).map(keyJson), paged: true, operation };
+      if ((m = rest.match(/^\/keys\/(\d+)$/)) && method === 'GET') {
+        const key = repo.deployKeys?.find((k) => k.id === Number(m![1]));
+        return key ? { status: 200, body: keyJson(key), operation } : error(404, 'Not Found', operation);
       }
       if (rest === '/keys' && method === 'POST') {
         const body = JSON.parse(request.body || '{}') as { title?: string; key?: string; read_only?: boolean };
