@@ -639,7 +639,6 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
         const environments = connection(repo.environments ?? [], NESTED, null);
         return {
           name: repo.name,
-          databaseId: idOf(`${org.login}/${repo.name}`),
           isArchived: repo.archived === true,
           collaborators: { totalCount: collaborators.totalCount, edges: collaborators.page.map((c) => ({ permission: PERMISSION_ENUM(c.role), node: { login: c.login } })) },
           deployKeys: { totalCount: (repo.deployKeys ?? []).length },
@@ -660,7 +659,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
           repositories: { totalCount: repos.totalCount, edges: repos.page.map((r) => ({ permission: PERMISSION_ENUM(r.role), node: { name: r.repo } })) },
         };
       });
-      return { status: 200, body: { data: { organization: { teams: { totalCount: conn.totalCount, pageInfo: conn.pageInfo, nodes } } } }, operation: gqlOp };
+      return { status: 200, body: { data: { organization: { teams: { pageInfo: conn.pageInfo, nodes } } } }, operation: gqlOp };
     }
     if (name === 'DutyboundSamlIdentities') {
       if (!org.enterpriseCloud) return { status: 200, body: { data: { organization: { samlIdentityProvider: null } } }, operation: gqlOp };
@@ -673,7 +672,6 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
             organization: {
               samlIdentityProvider: {
                 externalIdentities: {
-                  totalCount: conn.totalCount,
                   pageInfo: conn.pageInfo,
                   nodes: conn.page.map((mem) => ({ samlIdentity: { nameId: mem.samlNameId, emails: [{ value: mem.samlNameId }] }, user: { login: mem.login } })),
                 },
