@@ -110,7 +110,7 @@ export interface GithubClient {
 export const createGithubClient = (
   config: GithubConfig,
   org: string,
-  context: { baseDir: string; log: Logger },
+  context: { baseDir: string; log: Logger; signal?: AbortSignal },
   tuning: ClientTuning & { etags?: EtagCache; forWrites?: boolean } = {},
 ): GithubClient => {
   const env = tuning.env ?? process.env;
@@ -121,6 +121,7 @@ export const createGithubClient = (
   const octokit = new GithubOctokit({
     baseUrl: apiBaseUrl(config, env),
     userAgent: 'dutybound',
+    ...(context.signal ? { request: { signal: context.signal } } : {}),
     ...authOptions(config, org, context.baseDir, env),
     log: { debug: () => {}, info: () => {}, warn: (message: string) => context.log.debug(message), error: (message: string) => context.log.warn(message) },
     retry: { retryAfterBaseValue: base, retries: 3 },

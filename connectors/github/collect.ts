@@ -212,6 +212,17 @@ class OrgScan {
     }
   }
 
+  /** A GraphQL batch that fails is read over REST instead: a note, not a gap (REST records its own failures). */
+  async batched<T>(section: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      this.notes.push(`${section}: GraphQL batching failed (${reasonOf(error)}); read over REST instead`);
+      return undefined;
+    }
+  }
+
   coverage(): Coverage {
     const errors = [...this.problems.entries()].map(([section, { reason, subjects }]) => {
       const where = subjects.length === 0 ? '' : subjects.length === 1 ? ` (${subjects[0]})` : ` (${subjects.length}, e.g. ${subjects.slice(0, 3).sort().join(', ')})`;
@@ -263,9 +274,8 @@ export const collectGithubOrg = async (
   }
 
   // ---- people: members, owners, outside collaborators, 2FA ----------------------------------
-  await scan.attempt('members', async () => {
-    for (const member of await octokit.paginate('GET /orgs/{org}/members', { org, role: 'all', per_page: pageSize })) scan.user(member.login);
-  });
+  const members = await scan.attempt('members', async () => (await octokit.paginate('GET /orgs/{org}/members', { org, role: 'all', per_page: pageSize })).map((m) => m.login));
+  for (const login of members ?? []) scan.user(login);
   const owners = await scan.attempt('owners', async () => (await octokit.paginate('GET /orgs/{org}/members', { org, role: 'admin', per_page: pageSize })).map((m) => m.login));
   for (const login of owners ?? []) {
     scan.grant(login, { resource: '*', privilege: 'org-owner', level: 'admin', privileged: true, via: 'direct', ref: { kind: 'org-owner', login } });
@@ -311,9 +321,8 @@ export const collectGithubOrg = async (
   // ---- base permission: every member holds it on every repository --------------------------
   const base = orgInfo.default_repository_permission;
   if (base === 'admin' || base === 'write') {
-    for (const principal of [...scan.principals.values()]) {
-      if (principal.external || principal.id.includes('/invitation/')) continue;
-      scan.grant(principal.name, { resource: '*', privilege: repoPrivilege(base), level: repoLevel(base), privileged: repoPrivileged(base), via: 'org-base-permission', ref: { kind: 'org-base-permission' } });
+    for (const login of members ?? []) {
+      scan.grant(login, { resource: '*', privilege: repoPrivilege(base), level: repoLevel(base), privileged: repoPrivileged(base), via: 'org-base-permission', ref: { kind: 'org-base-permission' } });
     }
   }
 
@@ -321,7 +330,7 @@ export const collectGithubOrg = async (
   const excluded = (name: string) => config.excludeRepos.some((pattern) => globMatch(pattern, name) || globMatch(pattern, `${org}/${name}`));
   let repos: RepoData[] | undefined;
   if (config.graphql) {
-    repos = await scan.attempt('repositories (GraphQL)', async () => {
+    repos = await scan.batched('repositories', async () => {
       const found: RepoData[] = [];
       let after: string | null = null;
       do {
@@ -363,25 +372,32 @@ export const collectGithubOrg = async (
       }
     }
   };
+  const graphqlTeams = async () => {
+    const found = new Map<string, TeamData>();
+    const incomplete: [TeamData, boolean, boolean][] = [];
+    let after: string | null = null;
+    do {
+      const page: TeamsPage = await octokit.graphql<TeamsPage>(TEAMS_QUERY, { org, after });
+      if (!page.organization) throw new Error(`organization ${org} not visible to GraphQL`);
+      for (const node of page.organization.teams.nodes) {
+        const team: TeamData = { slug: node.slug, ...(node.parentTeam ? { parent: node.parentTeam.slug } : {}), members: new Map(), repos: new Map() };
+        for (const edge of node.members.edges) team.members.set(edge.node.login, edge.role === 'MAINTAINER' ? 'maintainer' : 'member');
+        for (const edge of node.repositories.edges) team.repos.set(edge.node.name, { role: roleFromGraphql(edge.permission) });
+        found.set(team.slug, team);
+        const moreMembers = node.members.totalCount > node.members.edges.length;
+        const moreRepos = node.repositories.totalCount > node.repositories.edges.length;
+        if (moreMembers || moreRepos) incomplete.push([team, moreMembers, moreRepos]);
+      }
+      after = page.organization.teams.pageInfo.hasNextPage ? page.organization.teams.pageInfo.endCursor : null;
+    } while (after);
+    return { found, incomplete };
+  };
   await scan.attempt('teams', async () => {
-    if (config.graphql) {
-      let after: string | null = null;
-      const incomplete: [TeamData, boolean, boolean][] = [];
-      do {
-        const page: TeamsPage = await octokit.graphql<TeamsPage>(TEAMS_QUERY, { org, after });
-        if (!page.organization) throw new Error(`organization ${org} not visible to GraphQL`);
-        for (const node of page.organization.teams.nodes) {
-          const team: TeamData = { slug: node.slug, ...(node.parentTeam ? { parent: node.parentTeam.slug } : {}), members: new Map(), repos: new Map() };
-          for (const edge of node.members.edges) team.members.set(edge.node.login, edge.role === 'MAINTAINER' ? 'maintainer' : 'member');
-          for (const edge of node.repositories.edges) team.repos.set(edge.node.name, { role: roleFromGraphql(edge.permission) });
-          teams.set(team.slug, team);
-          const moreMembers = node.members.totalCount > node.members.edges.length;
-          const moreRepos = node.repositories.totalCount > node.repositories.edges.length;
-          if (moreMembers || moreRepos) incomplete.push([team, moreMembers, moreRepos]);
-        }
-        after = page.organization.teams.pageInfo.hasNextPage ? page.organization.teams.pageInfo.endCursor : null;
-      } while (after);
-      await Promise.all(incomplete.map(([team, m, r]) => limit(() => scan.attempt('team members and repositories', () => restTeamDetails(team, m, r), { subject: team.slug }))));
+    const batch = config.graphql ? await scan.batched('teams', graphqlTeams) : undefined;
+    if (batch) {
+      for (const [slug, team] of batch.found) teams.set(slug, team);
+      // Teams with more than 100 members or repositories: the rest over REST.
+      await Promise.all(batch.incomplete.map(([team, m, r]) => limit(() => scan.attempt('team members and repositories', () => restTeamDetails(team, m, r), { subject: team.slug }))));
       return;
     }
     for (const team of await octokit.paginate('GET /orgs/{org}/teams', { org, per_page: pageSize })) {
@@ -414,6 +430,16 @@ export const collectGithubOrg = async (
       const { data } = await octokit.request('GET /orgs/{org}/organization-roles', { org });
       for (const role of data.roles ?? []) {
         const users = await octokit.paginate<RoleUser, string>('GET /orgs/{org}/organization-roles/{role_id}/users', { org, role_id: role.id, per_page: pageSize });
+        // Servers that do not say how a user holds the role: infer it from the teams it is assigned to.
+        if (users.some((user) => user.assignment === undefined)) {
+          const roleTeams = (await octokit.paginate<{ slug: string }, string>('GET /orgs/{org}/organization-roles/{role_id}/teams', { org, role_id: role.id, per_page: pageSize })).map((t) => t.slug);
+          for (const user of users) {
+            if (user.assignment !== undefined) continue;
+            const through = roleTeams.filter((slug) => teams.get(slug)?.members.has(user.login));
+            user.assignment = through.length ? 'indirect' : 'direct';
+            user.inherited_from = through.map((slug) => ({ slug }));
+          }
+        }
         const level: Level = orgRoleLevel(role.base_role, role.permissions);
         const privilege = `org-role/${role.name}`;
         for (const user of users) {

@@ -211,6 +211,35 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     );
   });
 
+  it('falls back to REST when GraphQL is refused: a note, not a gap', async () => {
+    await withFake({ faults: { deny: [/^POST \/graphql$/] } }, async (noGraphql) => {
+      const result = await collectGithub(configFor(noGraphql), ctx, fast);
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(result.coverage[0]!.notes).toEqual([
+        'SAML identities not readable (403 Resource not accessible by integration): logins are linked to people by the people file',
+        'repositories: GraphQL batching failed (403 Resource not accessible by integration); read over REST instead',
+        'teams: GraphQL batching failed (403 Resource not accessible by integration); read over REST instead',
+      ]);
+      expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
+      expect(result.credentials.map((c) => c.id)).toEqual(rest.credentials.map((c) => c.id));
+    });
+  });
+
+  it('gives every member the base permission when it is write or admin', async () => {
+    const estate = smallEstate();
+    estate.orgs[0]!.defaultRepositoryPermission = 'admin';
+    await withFake(
+      {},
+      async (open) => {
+        const result = await collectGithub(configFor(open), ctx, fast);
+        const base = result.entitlements.filter((e) => e.via === 'org-base-permission');
+        expect(base.map((e) => e.principal)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'].map((login) => `github:acme/${login}`));
+        expect(base[0]).toMatchObject({ resource: '*', privilege: 'repo-admin', level: 'admin', privileged: true });
+      },
+      estate,
+    );
+  });
+
   it('sends conditional requests with ETags kept between scans: unchanged lists cost no quota', async () => {
     await withFake({}, async (cached) => {
       const config = configFor(cached, { etagCacheFile: 'etags.json' });
