@@ -42,6 +42,7 @@ export const OPERATIONS = [
   'GET /repos/{owner}/{repo}/dependabot/secrets 200',
   'GET /orgs/{org}/personal-access-tokens 200',
   'GET /orgs/{org}/credential-authorizations 200',
+  'GET /orgs/{org}/audit-log 200',
   'POST /app/installations/{installation_id}/access_tokens 201',
   'GET /rate_limit 200',
 ] as const;

@@ -640,6 +640,35 @@ export const collectGithubOrg = async (
     { absent: 'credential authorizations: not available (SAML single sign-on on GitHub Enterprise Cloud only)' },
   );
 
+  // ---- last activity of owners (or privileged humans) from the audit log (Enterprise Cloud) ---
+  if (config.lastActivity !== 'off') {
+    const privileged = new Set(scan.entitlements.filter((e) => e.privileged).map((e) => e.principal));
+    const logins =
+      config.lastActivity === 'owners'
+        ? (owners ?? [])
+        : [...new Set([...(members ?? []), ...(outside ?? [])])].filter((login) => privileged.has(scan.principalId(login)) && scan.user(login).human === true).sort();
+    const since = new Date(ctx.now.getTime() - config.lastActivityDays * 86_400_000).toISOString().slice(0, 10);
+    let unreadable: string | undefined;
+    await Promise.all(
+      logins.map((login) =>
+        limit(async () => {
+          if (unreadable) return;
+          try {
+            const { data } = await octokit.request('GET /orgs/{org}/audit-log', { org, phrase: `actor:${login} created:>=${since}`, per_page: 1, order: 'desc' });
+            const event = (data as { '@timestamp'?: number; created_at?: number }[])[0];
+            const at = event?.['@timestamp'] ?? event?.created_at;
+            // No event in the window: tracked, and not used within it.
+            scan.user(login).lastUsedAt = at === undefined ? null : new Date(at).toISOString();
+          } catch (error) {
+            if (error instanceof InputError) throw error;
+            unreadable ??= reasonOf(error);
+          }
+        }),
+      ),
+    );
+    if (unreadable) scan.notes.push(`last activity: audit log not readable (${unreadable}; it exists on GitHub Enterprise Cloud only): last use of people unknown`);
+  }
+
   // ---- people: SAML external identities give logins their emails -----------------------------
   if (config.graphql) {
     try {

@@ -31,6 +31,13 @@ export const githubSchema = z
       .min(0)
       .default(900)
       .describe('Longest wait for the primary rate limit to reset; past it, the org is reported partial instead of waiting.'),
+    lastActivity: z
+      .enum(['off', 'owners', 'privileged'])
+      .default('owners')
+      .describe(
+        "Read the latest audit-log event of each owner (or each human holding a privileged entitlement) as its last use: one request each (Enterprise Cloud; elsewhere a coverage note). No event in the window gives lastUsedAt null.",
+      ),
+    lastActivityDays: z.number().int().min(1).max(180).default(90).describe('How far back the audit log is searched for last activity.'),
     etagCacheFile: z
       .string()
       .optional()

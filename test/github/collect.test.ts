@@ -112,6 +112,20 @@ describe('GitHub collection', () => {
     expect(rest.credentials.map((c) => c.id)).toEqual([...rest.credentials.map((c) => c.id)].sort());
   });
 
+  it("reads owners' last activity from the audit log: one request each, null when none in the window", async () => {
+    const lastUsed = (result: typeof rest, login: string) => result.principals.find((p) => p.id === `github:acme/${login}`)?.lastUsedAt;
+    expect(lastUsed(rest, 'alice')).toBe('2025-12-30T09:00:00.000Z');
+    expect(lastUsed(rest, 'bob')).toBeNull(); // last event 2025-08-01: older than the 90-day window
+    expect(rest.principals.find((p) => p.id === 'github:acme/carol')).not.toHaveProperty('lastUsedAt');
+    await withFake({}, async (audited) => {
+      const result = await collectGithub(configFor(audited, { lastActivity: 'privileged', lastActivityDays: 180 }), ctx, fast);
+      expect(lastUsed(result, 'bob')).toBe('2025-08-01T09:00:00.000Z');
+      expect(lastUsed(result, 'carol')).toBeNull(); // privileged (maintain on api), no audit event
+      expect(result.principals.find((p) => p.id === 'github:acme/newowner')).not.toHaveProperty('lastUsedAt');
+      expect(audited.calls.byOperation.get('GET /orgs/{org}/audit-log')).toBe(8); // alice bob carol dave erin frank grace vendor-v: not the invitee
+    });
+  });
+
   it('reports app installations (report-only) and links SAML emails', () => {
     const app = gql.entitlements.find((e) => e.principal === 'github:acme/app/deploy-bot');
     expect(app).toMatchObject({ privilege: 'app-installation', level: 'write', privileged: true });
@@ -204,8 +218,10 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
         expect(result.coverage[0]).toMatchObject({ status: 'ok' });
         expect(result.coverage[0]!.notes).toEqual([
           'credential authorizations: not available (SAML single sign-on on GitHub Enterprise Cloud only)',
+          'last activity: audit log not readable (404 Not Found; it exists on GitHub Enterprise Cloud only): last use of people unknown',
           'no SAML identity provider: logins are linked to people by the people file',
         ]);
+        expect(result.principals.every((p) => !('lastUsedAt' in p))).toBe(true);
       },
       estate,
     );

@@ -9,8 +9,8 @@ export const smallEstate = (): GithubEstate => ({
       enterpriseCloud: true,
       defaultRepositoryPermission: 'read',
       members: [
-        { login: 'alice', role: 'admin', samlNameId: 'alice@acme.example' },
-        { login: 'bob', role: 'admin', samlNameId: 'bob@acme.example' },
+        { login: 'alice', role: 'admin', samlNameId: 'alice@acme.example', lastActiveAt: '2025-12-30T09:00:00Z' },
+        { login: 'bob', role: 'admin', samlNameId: 'bob@acme.example', lastActiveAt: '2025-08-01T09:00:00Z' },
         { login: 'carol', role: 'member', twoFactor: false, samlNameId: 'carol@acme.example' },
         { login: 'dave', role: 'member' },
         { login: 'erin', role: 'member' },

@@ -43,6 +43,7 @@ const SAMPLES: Record<string, string> = {
   'GET /repos/{owner}/{repo}/dependabot/secrets 200': '/repos/acme/web/dependabot/secrets',
   'GET /orgs/{org}/personal-access-tokens 200': '/orgs/acme/personal-access-tokens',
   'GET /orgs/{org}/credential-authorizations 200': '/orgs/acme/credential-authorizations',
+  'GET /orgs/{org}/audit-log 200': '/orgs/acme/audit-log?phrase=actor%3Aalice%20created%3A%3E%3D2025-10-01&per_page=1',
   'GET /rate_limit 200': '/rate_limit',
 };
 

@@ -10,6 +10,8 @@ export interface GithubMemberSeed {
   twoFactor?: boolean;
   /** SAML NameID of the member's linked external identity (Enterprise Cloud orgs). */
   samlNameId?: string;
+  /** Time of the member's latest audit-log event (Enterprise Cloud orgs); absent: none. */
+  lastActiveAt?: string;
 }
 
 export interface GithubSecretSeed {
@@ -142,7 +144,7 @@ export const createGithubEstate = (seed: number, size: GithubEstateSize): Github
     login: `user${String(i).padStart(5, '0')}`,
     role: i < Math.max(3, Math.ceil(size.members / 1000)) ? 'admin' : 'member',
     twoFactor: rand() > 0.03,
-    ...(enterpriseCloud ? { samlNameId: `user${String(i).padStart(5, '0')}@${org}.example` } : {}),
+    ...(enterpriseCloud ? { samlNameId: `user${String(i).padStart(5, '0')}@${org}.example`, ...(rand() < 0.8 ? { lastActiveAt: daysAgo(120) } : {}) } : {}),
   }));
   const outsiders = Array.from({ length: Math.max(1, Math.ceil(size.repos / 50)) }, (_, i) => `vendor${String(i).padStart(3, '0')}`);
   const roles: RepoRole[] = ['read', 'triage', 'write', 'write', 'maintain', 'admin'];

@@ -511,6 +511,22 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
           operation: op('/orgs/{org}/credential-authorizations'),
         };
       }
+      if (rest === '/audit-log' && method === 'GET') {
+        const operation = op('/orgs/{org}/audit-log');
+        if (!org.enterpriseCloud) return error(404, 'Not Found', operation);
+        // The phrase qualifiers dutybound sends: `actor:LOGIN` and `created:>=DATE`.
+        const phrase = query.get('phrase') ?? '';
+        const actor = phrase.match(/actor:(\S+)/)?.[1];
+        const since = phrase.match(/created:>=(\S+)/)?.[1];
+        const events = org.members
+          .filter((mem) => mem.lastActiveAt && (!actor || mem.login === actor) && (!since || Date.parse(mem.lastActiveAt) >= Date.parse(since)))
+          .map((mem) => {
+            const at = Date.parse(mem.lastActiveAt!);
+            return { '@timestamp': at, action: 'repo.access', actor: mem.login, actor_id: idOf(mem.login), created_at: at, _document_id: createHash('sha1').update(`${mem.login}${at}`).digest('base64url').slice(0, 22), org: org.login, org_id: org.id ?? idOf(org.login) };
+          })
+          .sort((a, b) => (query.get('order') === 'asc' ? a['@timestamp'] - b['@timestamp'] : b['@timestamp'] - a['@timestamp']));
+        return { status: 200, body: events, paged: true, operation };
+      }
       if ((m = rest.match(/^\/credential-authorizations\/(\d+)$/)) && method === 'DELETE') {
         const operation = op('/orgs/{org}/credential-authorizations/{credential_id}');
         const found = org.credentialAuthorizations?.find((a) => a.credentialId === Number(m![1]));
