@@ -241,6 +241,18 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
+  it('infers how a user holds an organization role from its team assignments when the server does not say', async () => {
+    await withFake({ orgRoleUsersWithoutAssignment: true }, async (older) => {
+      const result = await collectGithub(configFor(older), ctx, fast);
+      const roles = result.entitlements.filter((e) => e.privilege.startsWith('org-role/'));
+      expect(roles.map((e) => `${e.principal} ${e.via} ${(e.ref as { kind: string }).kind}`)).toEqual([
+        'github:acme/erin direct org-role-user',
+        'github:acme/grace team/docs team-membership',
+      ]);
+      expect(older.calls.byOperation.get('GET /orgs/{org}/organization-roles/{role_id}/teams')).toBe(1);
+    });
+  });
+
   it('gives every member the base permission when it is write or admin', async () => {
     const estate = smallEstate();
     estate.orgs[0]!.defaultRepositoryPermission = 'admin';

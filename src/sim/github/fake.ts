@@ -28,6 +28,8 @@ export interface GithubFakeOptions {
   resetSeconds?: number;
   /** Answer primary-limit exhaustion with 429 instead of 403 (GitHub sends either). */
   primaryStatus?: 403 | 429;
+  /** Answer organization-role users without `assignment` / `inherited_from`, as older servers do. */
+  orgRoleUsersWithoutAssignment?: boolean;
   /** Token the fake accepts (`Authorization: token X` / `Bearer X`); default: any. */
   token?: string;
 }
@@ -364,6 +366,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
             status: 200,
             body: logins.map((login) => {
               const teams = viaTeam.filter((v) => v.login === login).map((v) => org.teams!.find((t) => t.slug === v.slug)!);
+              if (options.orgRoleUsersWithoutAssignment) return userJson(base, login);
               return { ...userJson(base, login), assignment: direct.has(login) ? (teams.length ? 'mixed' : 'direct') : 'indirect', inherited_from: teams.map((t) => teamSimpleJson(base, org, t)) };
             }),
             paged: true,
