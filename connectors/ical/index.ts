@@ -85,7 +85,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
     parsed = ICAL.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const quoted = /"(.*)"$/.exec(message)?.[1];
+    const quoted = /\) "(.*)"$/.exec(message)?.[1];
     const line = quoted ? physical.findIndex((raw) => raw.startsWith(quoted)) + 1 : /did not end/.test(message) ? (unclosed ?? 0) : 0;
     throw inputErrors(file, [`${file}:${line || 1}: syntax error: ${message}`]);
   }
