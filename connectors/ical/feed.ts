@@ -34,7 +34,16 @@ export const redactUrl = (raw: string): string => {
 export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promise<{ text: string } | { error: string }> => {
   const redact = (message: string): string => message.replaceAll(url, redactUrl(url));
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/calendar, */*;q=0.5' } });
+    // fetch refuses credentials in a URL: send them as HTTP Basic authentication instead.
+    const target = new URL(url);
+    const headers: Record<string, string> = { accept: 'text/calendar, */*;q=0.5' };
+    if (target.username || target.password) {
+      const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+      headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+      target.username = '';
+      target.password = '';
+    }
+    const response = await fetch(target, { signal: AbortSignal.timeout(timeoutMs), headers });
     if (!response.ok) {
       await response.body?.cancel();
       return { error: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
