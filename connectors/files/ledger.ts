@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, withKnownFields, type Row } from './rows.ts';
+import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, withKnownFields, type Row } from './rows.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -81,10 +81,7 @@ const grantsOfFile = (file: string, text: string, problems: string[]): Located[]
   const rows = readListRows(file, text, 'grant', problems);
   const header = csvHeader(file, text);
   const unknownColumns = new Set((header ?? []).filter((column) => !GRANT_FIELDS.includes(column)));
-  for (const column of unknownColumns) {
-    const match = GRANT_FIELDS.find((name) => name.toLowerCase() === column.toLowerCase().replace(/[^a-z0-9]/g, ''));
-    problems.push(problem(file, 1, column, `unknown field "${column}"${match ? ` (did you mean "${match}"?)` : ''}`));
-  }
+  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, GRANT_FIELDS)));
   const located: Located[] = [];
   for (const row of rows) {
     let value = row.value;

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import type { OwnerRule, People, Person } from '../../src/model/index.ts';
 import { email, principalPattern, text } from './fields.ts';
-import { displayPath, problem, readText, rowIssues, withKnownFields } from './rows.ts';
-import { parseStructured } from './rows.ts';
+import { displayPath, parseStructured, problem, readText, rowIssues, unknownField, withKnownFields } from './rows.ts';
 
 const mapOf = (what: string) => (issue: { code?: string; input?: unknown }) =>
   issue.code === 'invalid_type' ? `expected a map of ${what} fields, got ${Array.isArray(issue.input) ? 'a list' : typeof issue.input}` : undefined;
@@ -41,7 +40,7 @@ export const loadPeople = async (path: string): Promise<People> => {
       problems.push(problem(path, parsed.line([]), '', 'expected a map with `people:` and `owners:` lists'));
     } else {
       for (const key of Object.keys(root).filter((name) => !TOP_LEVEL.includes(name)))
-        problems.push(problem(path, parsed.line([key]), key, `unknown field "${key}", expected people or owners`));
+        problems.push(problem(path, parsed.line([key]), key, `${unknownField(key, TOP_LEVEL)}, expected people or owners`));
       for (const key of TOP_LEVEL) {
         const list = (root as Record<string, unknown>)[key];
         if (list !== undefined && !Array.isArray(list)) problems.push(problem(path, parsed.line([key]), key, 'expected a list'));

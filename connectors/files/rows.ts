@@ -230,12 +230,24 @@ export const rowIssues = (file: string, row: Row, issues: readonly z.core.$ZodIs
     return [problem(file, row.lineOf([...base, ...path]), formatPath(path), issue.message)];
   });
 
+const editDistance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+};
+
 const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+const unknownFieldMessage = (key: string, issue: z.core.$ZodIssue): string => unknownField(key, (issue as { known?: string[] }).known ?? []);
+
 /** `unknown field "revoked_at" (did you mean "revokedAt"?)` */
-const unknownFieldMessage = (key: string, issue: z.core.$ZodIssue): string => {
-  const known = (issue as { known?: string[] }).known ?? [];
-  const match = known.find((name) => squash(name) === squash(key));
+export const unknownField = (key: string, known: readonly string[]): string => {
+  const match = known.find((name) => squash(name) === squash(key)) ?? known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
   return `unknown field "${key}"${match ? ` (did you mean "${match}"?)` : ''}`;
 };
 

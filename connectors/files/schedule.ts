@@ -6,7 +6,7 @@ import type { Coverage, Shift } from '../../src/model/index.ts';
 import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, withKnownFields } from './rows.ts';
+import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, withKnownFields } from './rows.ts';
 
 export interface ScheduleOptions {
   now: Date;
@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
 const shiftsOfFile = (file: string, content: string, problems: string[]): Shift[] => {
   const rows = readListRows(file, content, 'shift', problems);
   const unknownColumns = (csvHeader(file, content) ?? []).filter((column) => !SHIFT_FIELDS.includes(column));
-  for (const column of unknownColumns) problems.push(problem(file, 1, column, `unknown field "${column}"`));
+  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, SHIFT_FIELDS)));
   const shifts: Shift[] = [];
   for (const row of rows) {
     const value =
