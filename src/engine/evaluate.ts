@@ -1,6 +1,6 @@
 // The pure heart of dutybound: inventory + ledger + schedule + people → findings.
 // No I/O, no clock: `now` is an argument.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DEFAULT_PRIVILEGED, type Config } from '../config/schema.ts';
 import {
   SEVERITIES,
@@ -61,13 +61,18 @@ export const privilegeClassifier = (privileged: Config['privileged']): ((entitle
   };
 };
 
-export const fingerprint = (parts: readonly (string | undefined)[]): string =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 20);
+export const fingerprint = (parts: readonly (string | undefined)[]): string => hash('sha256', JSON.stringify(parts)).slice(0, 20);
 
 const severityRank = new Map(SEVERITIES.map((severity, index) => [severity, index]));
 
-export const compareFindings = (a: Finding, b: Finding): number =>
-  severityRank.get(a.severity)! - severityRank.get(b.severity)! || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const sortKey = (finding: Finding): string => `${severityRank.get(finding.severity)}\u0000${finding.rule}\u0000${finding.id}`;
+
+/** Severity (most severe first), then rule id, then finding id: the report's order. */
+export const sortFindings = (findings: readonly Finding[]): Finding[] =>
+  findings
+    .map((finding) => ({ key: sortKey(finding), finding }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ finding }) => finding);
 
 const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
@@ -181,5 +186,5 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
     }
   }
 
-  return findings.sort(compareFindings);
+  return sortFindings(findings);
 };

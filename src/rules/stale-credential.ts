@@ -24,7 +24,7 @@ export const staleCredential = {
       principal: credential.principal ?? credential.id,
       credential: credential.id,
       since: iso(fromMs + limitMs),
-      message: `${credential.kind} ${credential.name ?? credential.id} was last ${credential.rotatedAt ? 'rotated' : 'created'} ${formatDuration(nowMs - fromMs)} ago (${fromIso}); the limit is ${thresholds.maxCredentialAgeDays} days.`,
+      message: `${credential.kind} ${credential.name ?? credential.id} ${credential.rotatedAt ? 'was last rotated' : 'was created, and never rotated,'} ${formatDuration(nowMs - fromMs)} ago (${fromIso}); the limit is ${thresholds.maxCredentialAgeDays} days.`,
       evidence: { credential: `${credential.kind} ${credential.id}`, [credential.rotatedAt ? 'rotated' : 'created']: fromIso },
     };
   },
