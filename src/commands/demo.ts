@@ -1,11 +1,16 @@
 // `dutybound demo`: scan the bundled demo estate (examples/demo) at a fixed instant. Exits 0.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load.ts';
 import { FORMATS } from '../../reports/types.ts';
 import { runScan, SCAN_DEFAULT_OUT } from './scan.ts';
 import { write, type Io } from './io.ts';
 
-export const DEMO_DIR = fileURLToPath(new URL('../../examples/demo/', import.meta.url));
+// From src/commands (TypeScript) or dist/src/commands (compiled): the package's examples/demo.
+export const DEMO_DIR = fileURLToPath(
+  ['../../examples/demo/', '../../../examples/demo/'].map((path) => new URL(path, import.meta.url)).find((url) => existsSync(url)) ??
+    new URL('../../examples/demo/', import.meta.url),
+);
 /** The demo's evaluation instant: its ledger and schedule are written around it. */
 export const DEMO_NOW = '2026-11-16T10:00:00Z';
 

@@ -10,7 +10,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/model/index.ts';
-import { inventory as demoInventory } from '../../examples/demo/estate.ts';
+import { DEMO_NOW as ESTATE_NOW, files as demoFiles, inventory as demoInventory } from '../../examples/demo/estate.ts';
+import { DEMO_NOW } from '../../src/commands/demo.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const demo = join(root, 'examples/demo');
@@ -34,6 +35,11 @@ const demoArgs = ['--inventory', join(demo, 'inventory.json'), '--ledger', join(
 const NOW = '2026-11-16T10:00:00Z';
 
 describe('dutybound demo', () => {
+  it('ships the estate its generator writes, for the instant the demo scans at', () => {
+    expect(DEMO_NOW).toBe(ESTATE_NOW);
+    for (const [name, text] of Object.entries(demoFiles())) expect(readFileSync(join(demo, name), 'utf8'), `${name}: run node examples/demo/estate.ts`).toBe(text);
+  });
+
   it('writes every report, fires every rule, and exits 0', async () => {
     const out = tmp();
     const run = await cli(['demo', '--out', out, '--quiet']);
