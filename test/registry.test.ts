@@ -1,5 +1,5 @@
 // Every connector folder, rule file and renderer is registered: a forgotten one fails here.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connectors, SOURCE_FOLDERS } from '../connectors/index.ts';
@@ -29,5 +29,10 @@ describe('registries', () => {
       expect(meta.description.length, meta.id).toBeGreaterThan(20);
       expect(meta.remediation.length, meta.id).toBeGreaterThan(20);
     }
+  });
+
+  it('documents every rule with its default severity in the README', () => {
+    const readme = readFileSync(dir('../README.md'), 'utf8');
+    for (const meta of ruleCatalogue) expect(readme, meta.id).toMatch(new RegExp(`\\| \`${meta.id}\` \\|[^\\n]*\\| ${meta.severity} \\|`));
   });
 });
