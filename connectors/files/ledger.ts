@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, withKnownFields, type Row } from './rows.ts';
+import { csvHeader, EMAIL, parseIsoWithOffset, PRINCIPAL_ID, problem, readListRows, readText, rowIssues, unknownField, withKnownFields, type Row } from './rows.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -61,7 +61,7 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string): Grant =>
     end: toIso(row.end),
     kind: row.kind,
     onCall: row.onCall,
-    approver: row.approver === undefined ? undefined : row.approver.includes('@') ? row.approver.toLowerCase() : row.approver,
+    approver: row.approver !== undefined && EMAIL.test(row.approver) && !PRINCIPAL_ID.test(row.approver) ? row.approver.toLowerCase() : row.approver,
     ticket: row.ticket,
     reason: row.reason,
     revokedAt: toIso(row.revokedAt),
