@@ -151,8 +151,8 @@ describe('loadLedger: malformed input names file and line', () => {
     );
     const error = await failure(loadLedger([path]));
     expect(error.problems).toEqual([
-      expect.stringMatching(/fields\.json:5: system: expected one of aws, github, kubernetes, got "azure"$/),
       expect.stringMatching(/fields\.json:2: end: required \(only a standing grant may omit it\)$/),
+      expect.stringMatching(/fields\.json:5: system: expected one of aws, github, kubernetes, got "azure"$/),
     ]);
   });
 

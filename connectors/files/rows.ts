@@ -217,18 +217,28 @@ export const csvHeader = (file: string, text: string): string[] | undefined => {
 
 // ---- validation ------------------------------------------------------------------------------
 
-/** zod issues of one row as `<file>:<line>: <field>: <message>`, each on the line of its field. */
-export const rowIssues = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): string[] =>
+export interface LineProblem {
+  line: number;
+  text: string;
+}
+
+/** zod issues of one row, each on the line of its field. */
+export const issueProblems = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): LineProblem[] =>
   issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => {
-        const path = [...issue.path, key];
-        return problem(file, row.lineOf([...base, ...path]), formatPath(path), unknownFieldMessage(key, issue));
-      });
-    }
-    const path = issue.path as PropertyKey[];
-    return [problem(file, row.lineOf([...base, ...path]), formatPath(path), issue.message)];
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path as PropertyKey[]];
+    return paths.map((path) => {
+      const line = row.lineOf([...base, ...path]);
+      const message = issue.code === 'unrecognized_keys' ? unknownFieldMessage(String(path.at(-1)), issue) : issue.message;
+      return { line, text: problem(file, line, formatPath(path), message) };
+    });
   });
+
+/** Problems in line order (stable: equal lines keep their order). */
+export const byLine = (problems: LineProblem[]): string[] => [...problems].sort((a, b) => a.line - b.line).map(({ text }) => text);
+
+/** zod issues of one row as `<file>:<line>: <field>: <message>`, in line order. */
+export const rowIssues = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): string[] =>
+  byLine(issueProblems(file, row, issues, base));
 
 const editDistance = (a: string, b: string): number => {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
