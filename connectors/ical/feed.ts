@@ -56,7 +56,7 @@ export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promi
     return { text: await response.text() };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-      return { error: `timed out after ${Math.round(timeoutMs / 1000)} s` };
+      return { error: `timed out after ${timeoutMs % 1000 ? `${timeoutMs} ms` : `${timeoutMs / 1000} s`}` };
     return { error: redact(describeError(error)) };
   }
 };

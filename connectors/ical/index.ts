@@ -202,6 +202,13 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
             }
           });
         }
+        if (ok && entry.component.hasProperty('dtend')) {
+          const event = new ICAL.Event(entry.component);
+          if (event.endDate.compare(event.startDate) < 0) {
+            ok = false;
+            at(lineOf(entry, 'dtend'), `DTEND: must not be before DTSTART (${event.startDate.toICALString()}), got ${event.endDate.toICALString()}`);
+          }
+        }
         return ok;
       };
 
