@@ -104,6 +104,28 @@ describe('parseIcs: time zones', () => {
     expect(error.problems).toEqual(['floating.ics:6: DTSTART: floating time 20261102T090000 (expected UTC "Z" or a TZID)']);
   });
 
+  it('reports an event that ends before it starts, and every problem of the file in line order', () => {
+    const text = calendar(
+      'BEGIN:VEVENT', // 4
+      'UID:a',
+      'DTSTART:20261102T090000',
+      'DURATION:PT1H',
+      'ATTENDEE:mailto:a@example.com',
+      'END:VEVENT',
+      'BEGIN:VEVENT', // 10
+      'UID:b',
+      'DTSTART:20261102T090000Z',
+      'DTEND:20261102T080000Z', // 13
+      'ATTENDEE:mailto:b@example.com',
+      'END:VEVENT',
+    );
+    const error = failure(() => parseIcs(text, { file: 'two.ics', window: window('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z') }));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^two\.ics:6: DTSTART: floating time/),
+      'two.ics:13: DTEND: must not be before DTSTART (20261102T090000Z), got 20261102T080000Z',
+    ]);
+  });
+
   it('takes a known IANA zone the file does not define from the runtime, DST included', () => {
     const text = calendar(
       'BEGIN:VEVENT',
@@ -177,6 +199,16 @@ describe('parseIcs: persons', () => {
     expect(shifts.map(({ schedule, person }) => [schedule, person])).toEqual([
       ['Pairing', 'oscar@example.com'],
       ['Pairing', 'peggy@example.com'],
+    ]);
+  });
+
+  it('keeps two whole events that share a UID', () => {
+    const event = (start: string, person: string) => ['BEGIN:VEVENT', 'UID:same', `DTSTART:${start}`, 'DURATION:PT8H', `ATTENDEE:mailto:${person}`, 'END:VEVENT'];
+    const text = calendar(...event('20261102T090000Z', 'a@example.com'), ...event('20261103T090000Z', 'b@example.com'));
+    const shifts = parseIcs(text, { file: 'same.ics', window: window('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z') });
+    expect(brief(shifts)).toEqual([
+      ['a@example.com', '2026-11-02T09:00:00.000Z', '2026-11-02T17:00:00.000Z'],
+      ['b@example.com', '2026-11-03T09:00:00.000Z', '2026-11-03T17:00:00.000Z'],
     ]);
   });
 

@@ -257,7 +257,8 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
       components.forEach((entry, index) => {
         const uid = String(entry.component.getFirstPropertyValue('uid') ?? `(no uid ${index})`);
         if (entry.component.hasProperty('recurrence-id')) overrides.set(uid, [...(overrides.get(uid) ?? []), entry]);
-        else masters.set(uid, entry);
+        // A UID used twice for whole events (a sloppy export) keeps both; overrides go with the first.
+        else masters.set(masters.has(uid) ? `${uid}\n${index}` : uid, entry);
       });
 
       for (const [uid, entry] of masters) {
