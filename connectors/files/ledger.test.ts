@@ -82,6 +82,12 @@ describe('loadLedger: formats', () => {
     expect(grants[1]).toMatchObject({ id: 'GR-4002', kind: 'standing', resource: 'infra-*', reviewBy: '2027-02-01T00:00:00.000Z', source: 'grants.csv:3' });
   });
 
+  it('reads a file named twice (config and command line) once', async () => {
+    const relativePath = fixture('grants.jsonl').replace(`${process.cwd()}/`, '');
+    const grants = await loadLedger([fixture('grants.jsonl'), relativePath]);
+    expect(grants.map((grant) => grant.id)).toEqual(['GR-3001', 'GR-3002']);
+  });
+
   it('merges several files in order', async () => {
     const grants = await loadLedger([fixture('grants.yaml'), fixture('grants.csv')]);
     expect(grants.map((grant) => grant.id)).toEqual(['GR-1001', 'GR-1002', 'GR-1003', 'GR-4001', 'GR-4002']);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
-import { csvHeader, EMAIL, parseIsoWithOffset, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, withKnownFields, type Row } from './rows.ts';
+import { csvHeader, EMAIL, parseIsoWithOffset, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -98,7 +98,8 @@ const grantsOfFile = (file: string, text: string, problems: string[]): Located[]
 };
 
 /** Reads ledger files (YAML list, JSON array, JSONL, CSV); every problem in every file is reported in one InputError. */
-export const loadLedger = async (paths: string[]): Promise<Grant[]> => {
+export const loadLedger = async (given: string[]): Promise<Grant[]> => {
+  const paths = uniquePaths(given);
   const problems: string[] = [];
   const texts = await Promise.all(paths.map((path) => readText(path)));
   const located: Located[] = [];

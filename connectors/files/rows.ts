@@ -1,7 +1,7 @@
 // Reads list files (YAML, JSON, JSONL, CSV) into rows that remember their line numbers,
 // so every validation problem can be reported as `<file>:<line>: <field>: <expected>`.
 import { readFile } from 'node:fs/promises';
-import { basename, extname, isAbsolute, relative } from 'node:path';
+import { basename, extname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
@@ -21,6 +21,17 @@ export const displayPath = (file: string): string => {
   if (/^https?:\/\//.test(file) || !isAbsolute(file)) return file;
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+};
+
+/** The same file named twice (in the config and on the command line) is read once. */
+export const uniquePaths = (paths: readonly string[]): string[] => {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    const key = /^https?:\/\//i.test(path) ? path : resolve(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
 
 export const problem = (file: string, line: number, field: string, message: string): string =>
