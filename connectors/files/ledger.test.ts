@@ -204,6 +204,12 @@ describe('loadLedger: malformed input names file and line', () => {
     ]);
   });
 
+  it('ignores a byte-order mark at the start of a file', async () => {
+    const json = write('bom.json', '\uFEFF[{"id": "b1", "subject": "a@example.com", "system": "aws", "kind": "standing", "reviewBy": "2027-01-01T00:00:00Z"}]');
+    const csv = write('bom.csv', '\uFEFFid,subject,system,kind,reviewBy\nb2,a@example.com,aws,standing,2027-01-01T00:00:00Z\n');
+    expect((await loadLedger([json, csv])).map((grant) => grant.id)).toEqual(['b1', 'b2']);
+  });
+
   it('keeps zero-padded account ids and accepts numeric tickets in YAML', async () => {
     const path = write(
       'numbers.yaml',

@@ -43,7 +43,8 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 /** Reads a file, turning "not found" and friends into a problem line instead of an exception. */
 export const readText = async (file: string): Promise<{ text?: string; problem?: string }> => {
   try {
-    return { text: await readFile(file, 'utf8') };
+    // Editors on Windows often start files with a byte-order mark; no parser needs it.
+    return { text: (await readFile(file, 'utf8')).replace(/^\uFEFF/, '') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${describeError(error)}`;

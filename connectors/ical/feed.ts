@@ -53,7 +53,7 @@ export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promi
       await response.body?.cancel();
       return { error: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
     }
-    return { text: await response.text() };
+    return { text: (await response.text()).replace(/^\uFEFF/, '') };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
       return { error: `timed out after ${timeoutMs % 1000 ? `${timeoutMs} ms` : `${timeoutMs / 1000} s`}` };
