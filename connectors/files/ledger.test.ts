@@ -82,6 +82,12 @@ describe('loadLedger: formats', () => {
     expect(grants[1]).toMatchObject({ id: 'GR-4002', kind: 'standing', resource: 'infra-*', reviewBy: '2027-02-01T00:00:00.000Z', source: 'grants.csv:3' });
   });
 
+  it('reads a file named twice (config and command line) once', async () => {
+    const relativePath = fixture('grants.jsonl').replace(`${process.cwd()}/`, '');
+    const grants = await loadLedger([fixture('grants.jsonl'), relativePath]);
+    expect(grants.map((grant) => grant.id)).toEqual(['GR-3001', 'GR-3002']);
+  });
+
   it('merges several files in order', async () => {
     const grants = await loadLedger([fixture('grants.yaml'), fixture('grants.csv')]);
     expect(grants.map((grant) => grant.id)).toEqual(['GR-1001', 'GR-1002', 'GR-1003', 'GR-4001', 'GR-4002']);
@@ -151,8 +157,8 @@ describe('loadLedger: malformed input names file and line', () => {
     );
     const error = await failure(loadLedger([path]));
     expect(error.problems).toEqual([
-      expect.stringMatching(/fields\.json:5: system: expected one of aws, github, kubernetes, got "azure"$/),
       expect.stringMatching(/fields\.json:2: end: required \(only a standing grant may omit it\)$/),
+      expect.stringMatching(/fields\.json:5: system: expected one of aws, github, kubernetes, got "azure"$/),
     ]);
   });
 
@@ -196,6 +202,12 @@ describe('loadLedger: malformed input names file and line', () => {
       expect.stringMatching(/grants\.txt: unknown file type "\.txt"/),
       expect.stringMatching(/absent\.yaml: file not found$/),
     ]);
+  });
+
+  it('ignores a byte-order mark at the start of a file', async () => {
+    const json = write('bom.json', '\uFEFF[{"id": "b1", "subject": "a@example.com", "system": "aws", "kind": "standing", "reviewBy": "2027-01-01T00:00:00Z"}]');
+    const csv = write('bom.csv', '\uFEFFid,subject,system,kind,reviewBy\nb2,a@example.com,aws,standing,2027-01-01T00:00:00Z\n');
+    expect((await loadLedger([json, csv])).map((grant) => grant.id)).toEqual(['b1', 'b2']);
   });
 
   it('keeps zero-padded account ids and accepts numeric tickets in YAML', async () => {

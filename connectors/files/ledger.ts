@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, withKnownFields, type Row } from './rows.ts';
+import { csvHeader, EMAIL, parseIsoWithOffset, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -61,7 +61,7 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string): Grant =>
     end: toIso(row.end),
     kind: row.kind,
     onCall: row.onCall,
-    approver: row.approver === undefined ? undefined : row.approver.includes('@') ? row.approver.toLowerCase() : row.approver,
+    approver: row.approver !== undefined && EMAIL.test(row.approver) && !PRINCIPAL_ID.test(row.approver) ? row.approver.toLowerCase() : row.approver,
     ticket: row.ticket,
     reason: row.reason,
     revokedAt: toIso(row.revokedAt),
@@ -88,17 +88,18 @@ const grantsOfFile = (file: string, text: string, problems: string[]): Located[]
     if (unknownColumns.size && value && typeof value === 'object')
       value = Object.fromEntries(Object.entries(value).filter(([key]) => !unknownColumns.has(key)));
     const result = grantRowSchema.safeParse(value);
-    const issues = result.success ? [] : rowIssues(file, row, withKnownFields(result.error.issues, GRANT_FIELDS));
+    const issues = result.success ? [] : issueProblems(file, row, withKnownFields(result.error.issues, GRANT_FIELDS));
     const cross = value && typeof value === 'object' && !Array.isArray(value) ? crossFieldProblems(value as Record<string, unknown>) : [];
-    const crossLines = cross.map(({ field, message }) => problem(file, row.lineOf([field]), field, message));
-    problems.push(...issues, ...crossLines);
-    if (result.success && !crossLines.length) located.push({ grant: toGrant(result.data, `${basename(file)}:${row.line}`), file, row });
+    const crossProblems = cross.map(({ field, message }) => ({ line: row.lineOf([field]), text: problem(file, row.lineOf([field]), field, message) }));
+    problems.push(...byLine([...issues, ...crossProblems]));
+    if (result.success && !crossProblems.length) located.push({ grant: toGrant(result.data, `${basename(file)}:${row.line}`), file, row });
   }
   return located;
 };
 
 /** Reads ledger files (YAML list, JSON array, JSONL, CSV); every problem in every file is reported in one InputError. */
-export const loadLedger = async (paths: string[]): Promise<Grant[]> => {
+export const loadLedger = async (given: string[]): Promise<Grant[]> => {
+  const paths = uniquePaths(given);
   const problems: string[] = [];
   const texts = await Promise.all(paths.map((path) => readText(path)));
   const located: Located[] = [];

@@ -1,7 +1,7 @@
 // Reads list files (YAML, JSON, JSONL, CSV) into rows that remember their line numbers,
 // so every validation problem can be reported as `<file>:<line>: <field>: <expected>`.
 import { readFile } from 'node:fs/promises';
-import { basename, extname, isAbsolute, relative } from 'node:path';
+import { basename, extname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
@@ -23,6 +23,17 @@ export const displayPath = (file: string): string => {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 };
 
+/** The same file named twice (in the config and on the command line) is read once. */
+export const uniquePaths = (paths: readonly string[]): string[] => {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    const key = /^https?:\/\//i.test(path) ? path : resolve(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
 export const problem = (file: string, line: number, field: string, message: string): string =>
   `${displayPath(file)}:${line}: ${field ? `${field}: ` : ''}${message}`;
 
@@ -32,7 +43,8 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 /** Reads a file, turning "not found" and friends into a problem line instead of an exception. */
 export const readText = async (file: string): Promise<{ text?: string; problem?: string }> => {
   try {
-    return { text: await readFile(file, 'utf8') };
+    // Editors on Windows often start files with a byte-order mark; no parser needs it.
+    return { text: (await readFile(file, 'utf8')).replace(/^\uFEFF/, '') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${describeError(error)}`;
@@ -217,18 +229,28 @@ export const csvHeader = (file: string, text: string): string[] | undefined => {
 
 // ---- validation ------------------------------------------------------------------------------
 
-/** zod issues of one row as `<file>:<line>: <field>: <message>`, each on the line of its field. */
-export const rowIssues = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): string[] =>
+export interface LineProblem {
+  line: number;
+  text: string;
+}
+
+/** zod issues of one row, each on the line of its field. */
+export const issueProblems = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): LineProblem[] =>
   issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => {
-        const path = [...issue.path, key];
-        return problem(file, row.lineOf([...base, ...path]), formatPath(path), unknownFieldMessage(key, issue));
-      });
-    }
-    const path = issue.path as PropertyKey[];
-    return [problem(file, row.lineOf([...base, ...path]), formatPath(path), issue.message)];
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path as PropertyKey[]];
+    return paths.map((path) => {
+      const line = row.lineOf([...base, ...path]);
+      const message = issue.code === 'unrecognized_keys' ? unknownFieldMessage(String(path.at(-1)), issue) : issue.message;
+      return { line, text: problem(file, line, formatPath(path), message) };
+    });
   });
+
+/** Problems in line order (stable: equal lines keep their order). */
+export const byLine = (problems: LineProblem[]): string[] => [...problems].sort((a, b) => a.line - b.line).map(({ text }) => text);
+
+/** zod issues of one row as `<file>:<line>: <field>: <message>`, in line order. */
+export const rowIssues = (file: string, row: Row, issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): string[] =>
+  byLine(issueProblems(file, row, issues, base));
 
 const editDistance = (a: string, b: string): number => {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);

@@ -6,7 +6,7 @@ import type { Coverage, Shift } from '../../src/model/index.ts';
 import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, withKnownFields } from './rows.ts';
+import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
 
 export interface ScheduleOptions {
   now: Date;
@@ -110,7 +110,7 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     return { shifts: shiftsOfFile(path, content, problems), coverage: ok, problems };
   };
 
-  const results = await Promise.all(paths.map(readSource));
+  const results = await Promise.all(uniquePaths(paths).map(readSource));
   const problems = results.flatMap((result) => result.problems);
   if (problems.length) throw inputErrors('schedule', problems);
   const seen = new Set<string>();

@@ -32,10 +32,15 @@ export const redactUrl = (raw: string): string => {
 
 /** GET a feed: its text, or why it could not be read (never the URL's secrets). */
 export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promise<{ text: string } | { error: string }> => {
-  const redact = (message: string): string => message.replaceAll(url, redactUrl(url));
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { error: 'invalid URL' };
+  }
+  const redact = (message: string): string => message.replaceAll(url, redactUrl(url)).replaceAll(target.href, redactUrl(url));
   try {
     // fetch refuses credentials in a URL: send them as HTTP Basic authentication instead.
-    const target = new URL(url);
     const headers: Record<string, string> = { accept: 'text/calendar, */*;q=0.5' };
     if (target.username || target.password) {
       const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
@@ -48,10 +53,10 @@ export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promi
       await response.body?.cancel();
       return { error: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
     }
-    return { text: await response.text() };
+    return { text: (await response.text()).replace(/^\uFEFF/, '') };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-      return { error: `timed out after ${Math.round(timeoutMs / 1000)} s` };
+      return { error: `timed out after ${timeoutMs % 1000 ? `${timeoutMs} ms` : `${timeoutMs / 1000} s`}` };
     return { error: redact(describeError(error)) };
   }
 };

@@ -104,7 +104,49 @@ describe('parseIcs: time zones', () => {
     expect(error.problems).toEqual(['floating.ics:6: DTSTART: floating time 20261102T090000 (expected UTC "Z" or a TZID)']);
   });
 
-  it('refuses a TZID without its VTIMEZONE', () => {
+  it('reports an event that ends before it starts, and every problem of the file in line order', () => {
+    const text = calendar(
+      'BEGIN:VEVENT', // 4
+      'UID:a',
+      'DTSTART:20261102T090000',
+      'DURATION:PT1H',
+      'ATTENDEE:mailto:a@example.com',
+      'END:VEVENT',
+      'BEGIN:VEVENT', // 10
+      'UID:b',
+      'DTSTART:20261102T090000Z',
+      'DTEND:20261102T080000Z', // 13
+      'ATTENDEE:mailto:b@example.com',
+      'END:VEVENT',
+    );
+    const error = failure(() => parseIcs(text, { file: 'two.ics', window: window('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z') }));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^two\.ics:6: DTSTART: floating time/),
+      'two.ics:13: DTEND: must not be before DTSTART (20261102T090000Z), got 20261102T080000Z',
+    ]);
+  });
+
+  it('takes a known IANA zone the file does not define from the runtime, DST included', () => {
+    const text = calendar(
+      'BEGIN:VEVENT',
+      'UID:ny',
+      'DTSTART;TZID=America/New_York:20261026T090000',
+      'DTEND;TZID=America/New_York:20261026T170000',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
+      'EXDATE;TZID=America/New_York:20261102T090000',
+      'ATTENDEE:mailto:nyc@example.com',
+      'END:VEVENT',
+    );
+    const shifts = parseIcs(text, { file: 'ny.ics', window: window('2026-10-01T00:00:00Z', '2026-12-01T00:00:00Z') });
+    // US daylight saving time ends on 1 November 2026.
+    expect(brief(shifts)).toEqual([
+      ['nyc@example.com', '2026-10-26T13:00:00.000Z', '2026-10-26T21:00:00.000Z'],
+      ['nyc@example.com', '2026-11-09T14:00:00.000Z', '2026-11-09T22:00:00.000Z'],
+    ]);
+    expect(ICAL.TimezoneService.has('America/New_York')).toBe(false);
+  });
+
+  it('refuses a TZID without its VTIMEZONE that the runtime does not know', () => {
     const text = calendar(
       'BEGIN:VEVENT',
       'UID:x',
@@ -114,7 +156,7 @@ describe('parseIcs: time zones', () => {
       'END:VEVENT',
     );
     const error = failure(() => parseIcs(text, { file: 'mars.ics', window: window('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z') }));
-    expect(error.problems).toEqual(['mars.ics:6: DTSTART: time zone "Mars/Olympus" has no VTIMEZONE in the file']);
+    expect(error.problems).toEqual(['mars.ics:6: DTSTART: time zone "Mars/Olympus" has no VTIMEZONE in the file and is not a known IANA zone']);
   });
 });
 
@@ -157,6 +199,16 @@ describe('parseIcs: persons', () => {
     expect(shifts.map(({ schedule, person }) => [schedule, person])).toEqual([
       ['Pairing', 'oscar@example.com'],
       ['Pairing', 'peggy@example.com'],
+    ]);
+  });
+
+  it('keeps two whole events that share a UID', () => {
+    const event = (start: string, person: string) => ['BEGIN:VEVENT', 'UID:same', `DTSTART:${start}`, 'DURATION:PT8H', `ATTENDEE:mailto:${person}`, 'END:VEVENT'];
+    const text = calendar(...event('20261102T090000Z', 'a@example.com'), ...event('20261103T090000Z', 'b@example.com'));
+    const shifts = parseIcs(text, { file: 'same.ics', window: window('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z') });
+    expect(brief(shifts)).toEqual([
+      ['a@example.com', '2026-11-02T09:00:00.000Z', '2026-11-02T17:00:00.000Z'],
+      ['b@example.com', '2026-11-03T09:00:00.000Z', '2026-11-03T17:00:00.000Z'],
     ]);
   });
 

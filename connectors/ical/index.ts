@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import ICAL from 'ical.js';
 import { inputErrors } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
+import { displayPath } from '../files/rows.ts';
 import { isFeedUrl } from './feed.ts';
 
 export interface IcsOptions {
@@ -62,13 +63,62 @@ const nameWithoutExtension = (file: string): string => {
   return name.slice(0, name.length - extname(name).length) || name;
 };
 
+const DAY_MS = 86_400_000;
+
+const offsetMinutes = (format: Intl.DateTimeFormat, at: number): number => {
+  const name = format.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{1,2}):?(\d{2})?/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 0;
+};
+
+const icalOffset = (minutes: number): string =>
+  `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+
+const icalLocal = (at: number): string => new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, '');
+
+/**
+ * A VTIMEZONE for an IANA zone the file names without defining, built from the runtime's
+ * time zone data: one observance per offset change within the years around the window.
+ */
+const zoneFromRuntime = (tzid: string, window: { start: Date; end: Date }): ICAL.Component | undefined => {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tzid, timeZoneName: 'longOffset' });
+  } catch {
+    return undefined;
+  }
+  const from = Date.UTC(window.start.getUTCFullYear() - 1, 0, 1);
+  const to = Date.UTC(window.end.getUTCFullYear() + 2, 0, 1);
+  const first = offsetMinutes(format, from);
+  const lines = ['BEGIN:VTIMEZONE', `TZID:${tzid}`, 'BEGIN:STANDARD', 'DTSTART:16010101T000000', `TZOFFSETFROM:${icalOffset(first)}`, `TZOFFSETTO:${icalOffset(first)}`, 'END:STANDARD'];
+  let previous = first;
+  for (let day = from + DAY_MS; day <= to; day += DAY_MS) {
+    const offset = offsetMinutes(format, day);
+    if (offset === previous) continue;
+    // The change happened within the last day: find its minute.
+    let before = day - DAY_MS;
+    let after = day;
+    while (after - before > 60_000) {
+      const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+      if (offsetMinutes(format, middle) === previous) before = middle;
+      else after = middle;
+    }
+    const kind = offset > previous ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(`BEGIN:${kind}`, `DTSTART:${icalLocal(after + previous * 60_000)}`, `TZOFFSETFROM:${icalOffset(previous)}`, `TZOFFSETTO:${icalOffset(offset)}`, `END:${kind}`);
+    previous = offset;
+  }
+  lines.push('END:VTIMEZONE');
+  return new ICAL.Component(ICAL.parse(lines.join('\r\n')) as unknown[]);
+};
+
 const isCancelled = (component: ICAL.Component): boolean => String(component.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
 
 /** Parses one ICS document into shifts (sorted by schedule, person, start); every problem is reported in one InputError. */
 export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
   const { file, window } = options;
-  const problems: string[] = [];
-  const at = (line: number, message: string): void => void problems.push(`${file}:${line}: ${message}`);
+  const where = displayPath(file);
+  const problems: { line: number; message: string }[] = [];
+  const at = (line: number, message: string): void => void problems.push({ line, message });
   const { events: eventLines, unclosed, physical } = scanLines(text);
 
   let pattern: RegExp | undefined;
@@ -76,7 +126,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
     try {
       pattern = new RegExp(options.personPattern);
     } catch (error) {
-      throw inputErrors(file, [`personPattern: invalid regular expression: ${(error as Error).message}`]);
+      throw inputErrors(where, [`personPattern: invalid regular expression: ${(error as Error).message}`]);
     }
   }
 
@@ -87,14 +137,14 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
     const message = (error as Error).message;
     const quoted = /\) "(.*)"$/.exec(message)?.[1];
     const line = quoted ? physical.findIndex((raw) => raw.startsWith(quoted)) + 1 : /did not end/.test(message) ? (unclosed ?? 0) : 0;
-    throw inputErrors(file, [`${file}:${line || 1}: syntax error: ${message}`]);
+    throw inputErrors(where, [`${where}:${line || 1}: syntax error: ${message}`]);
   }
   const jcals = (Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[];
   const calendars = jcals
     .filter((jcal) => Array.isArray(jcal) && jcal.length)
     .map((jcal) => new ICAL.Component(jcal as unknown[]))
     .filter((component) => component.name === 'vcalendar');
-  if (!calendars.length) throw inputErrors(file, [`${file}:1: expected an iCalendar feed (BEGIN:VCALENDAR)`]);
+  if (!calendars.length) throw inputErrors(where, [`${where}:1: expected an iCalendar feed (BEGIN:VCALENDAR)`]);
 
   // The file's own time zones win; register them for the duration of this parse only.
   const registered: string[] = [];
@@ -110,6 +160,17 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
           registered.push(tzid);
         }
       }
+      // Zones the file names without defining: from the runtime's IANA data, when it knows them.
+      for (const event of calendar.getAllSubcomponents('vevent'))
+        for (const name of TIME_PROPERTIES)
+          for (const property of event.getAllProperties(name)) {
+            const tzid = property.getParameter('tzid');
+            if (typeof tzid !== 'string' || ICAL.TimezoneService.has(tzid) || calendar.getTimeZoneByID(tzid)) continue;
+            const zone = zoneFromRuntime(tzid, window);
+            if (!zone) continue;
+            ICAL.TimezoneService.register(zone);
+            registered.push(tzid);
+          }
       const calendarName = calendar.getFirstPropertyValue('x-wr-calname');
       const schedule = (typeof calendarName === 'string' && calendarName.trim()) || options.scheduleName || nameWithoutExtension(file);
 
@@ -134,12 +195,19 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
               at(
                 lineOf(entry, name, index),
                 tzid
-                  ? `${name.toUpperCase()}: time zone ${JSON.stringify(tzid)} has no VTIMEZONE in the file`
+                  ? `${name.toUpperCase()}: time zone ${JSON.stringify(tzid)} has no VTIMEZONE in the file and is not a known IANA zone`
                   : `${name.toUpperCase()}: floating time ${time.toICALString()} (expected UTC "Z" or a TZID)`,
               );
               break;
             }
           });
+        }
+        if (ok && entry.component.hasProperty('dtend')) {
+          const event = new ICAL.Event(entry.component);
+          if (event.endDate.compare(event.startDate) < 0) {
+            ok = false;
+            at(lineOf(entry, 'dtend'), `DTEND: must not be before DTSTART (${event.startDate.toICALString()}), got ${event.endDate.toICALString()}`);
+          }
         }
         return ok;
       };
@@ -189,7 +257,8 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
       components.forEach((entry, index) => {
         const uid = String(entry.component.getFirstPropertyValue('uid') ?? `(no uid ${index})`);
         if (entry.component.hasProperty('recurrence-id')) overrides.set(uid, [...(overrides.get(uid) ?? []), entry]);
-        else masters.set(uid, entry);
+        // A UID used twice for whole events (a sloppy export) keeps both; overrides go with the first.
+        else masters.set(masters.has(uid) ? `${uid}\n${index}` : uid, entry);
       });
 
       for (const [uid, entry] of masters) {
@@ -240,7 +309,11 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
   } finally {
     for (const tzid of registered) ICAL.TimezoneService.remove(tzid);
   }
-  if (problems.length) throw inputErrors(file, problems);
+  if (problems.length)
+    throw inputErrors(
+      where,
+      problems.sort((a, b) => a.line - b.line).map(({ line, message }) => `${where}:${line}: ${message}`),
+    );
   return shifts.sort(
     (a, b) =>
       compare(a.schedule, b.schedule) || compare(a.person, b.person) || compare(a.start, b.start) || compare(a.end, b.end),
