@@ -90,8 +90,11 @@ const notification = (c: Coverage) => ({
   properties: { system: c.system, target: c.target, status: c.status },
 });
 
-/** SARIF times are UTC. */
-const utc = (iso: string): string => new Date(iso).toISOString();
+/** SARIF times are UTC; an unreadable time is left out rather than invented. */
+const utc = (iso: string): string | undefined => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+};
 
 export const sarifRenderer = {
   format: 'sarif',
@@ -122,11 +125,11 @@ export const sarifRenderer = {
         },
       },
       invocations: [
-        {
-          executionSuccessful: report.complete,
-          endTimeUtc: utc(report.generatedAt),
-          toolExecutionNotifications: report.coverage.filter((c) => c.status !== 'ok').map(notification),
-        },
+        definedOnly([
+          ['executionSuccessful', report.complete],
+          ['endTimeUtc', utc(report.generatedAt)],
+          ['toolExecutionNotifications', report.coverage.filter((c) => c.status !== 'ok').map(notification)],
+        ]),
       ],
       columnKind: 'utf16CodeUnits',
       properties: definedOnly([
