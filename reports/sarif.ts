@@ -60,6 +60,8 @@ const result = (f: Finding, ruleIndex: number) => ({
   level: sarifLevel[f.severity],
   message: { text: f.remediation ? `${f.message}\n\nRemediation: ${f.remediation}` : f.message },
   partialFingerprints: { 'dutyboundFindingId/v1': f.id },
+  // Only against a baseline: SARIF's own word for new vs. still present.
+  ...(f.new === undefined ? {} : { baselineState: f.new ? 'new' : 'unchanged' }),
   locations: [
     {
       physicalLocation: { artifactLocation: { uri: findingUri(f) }, region: { startLine: 1 } },
