@@ -17,12 +17,8 @@ const findingKeys = [
 ] as const satisfies readonly (keyof Finding)[];
 
 export const orderCoverage = (c: Coverage): Partial<Coverage> => pick(c, coverageKeys);
-export const orderFinding = (f: Finding): Partial<Finding> => {
-  const out = pick(f, findingKeys);
-  // person is always present in the contract: null when nobody is linked.
-  if (out.person === undefined) return { ...pick(f, findingKeys.slice(0, 6)), person: null, ...pick(f, findingKeys.slice(7)) };
-  return out;
-};
+// person is always present in the contract: null when nobody is linked.
+export const orderFinding = (f: Finding): Partial<Finding> => pick({ ...f, person: f.person ?? null }, findingKeys);
 
 /** The report as a plain object in the contract's key order (what report.json holds). */
 export const toContract = (report: Report): Record<string, unknown> => {

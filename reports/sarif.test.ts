@@ -102,6 +102,15 @@ describe('report.sarif', () => {
     });
   });
 
+  it('states new or unchanged against a baseline, and nothing without one', async () => {
+    const findings = sampleFindings(10);
+    const withBaseline = (await parse(sampleReport(0, { findings, baseline: sampleReport(0, { findings: findings.slice(4) }) }))).runs[0]?.results ?? [];
+    const state = Object.fromEntries(withBaseline.map((r) => [r.partialFingerprints['dutyboundFindingId/v1'], (r as unknown as { baselineState: string }).baselineState]));
+    for (const f of findings) expect(state[f.id], f.id).toBe(findings.indexOf(f) < 4 ? 'new' : 'unchanged');
+    const without = (await parse(sampleReport(0, { findings }))).runs[0]?.results ?? [];
+    expect(without.some((r) => 'baselineState' in r)).toBe(false);
+  });
+
   it('builds location URIs from encoded segments, stable for the same finding', () => {
     const f: Finding = {
       id: 'x', rule: 'standing-privilege', severity: 'high', system: 'aws', target: '123456789012',

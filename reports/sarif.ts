@@ -60,6 +60,8 @@ const result = (f: Finding, ruleIndex: number) => ({
   level: sarifLevel[f.severity],
   message: { text: f.remediation ? `${f.message}\n\nRemediation: ${f.remediation}` : f.message },
   partialFingerprints: { 'dutyboundFindingId/v1': f.id },
+  // Only against a baseline: SARIF's own word for new vs. still present.
+  ...(f.new === undefined ? {} : { baselineState: f.new ? 'new' : 'unchanged' }),
   locations: [
     {
       physicalLocation: { artifactLocation: { uri: findingUri(f) }, region: { startLine: 1 } },
@@ -90,8 +92,11 @@ const notification = (c: Coverage) => ({
   properties: { system: c.system, target: c.target, status: c.status },
 });
 
-/** SARIF times are UTC. */
-const utc = (iso: string): string => new Date(iso).toISOString();
+/** SARIF times are UTC; an unreadable time is left out rather than invented. */
+const utc = (iso: string): string | undefined => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+};
 
 export const sarifRenderer = {
   format: 'sarif',
@@ -122,11 +127,11 @@ export const sarifRenderer = {
         },
       },
       invocations: [
-        {
-          executionSuccessful: report.complete,
-          endTimeUtc: utc(report.generatedAt),
-          toolExecutionNotifications: report.coverage.filter((c) => c.status !== 'ok').map(notification),
-        },
+        definedOnly([
+          ['executionSuccessful', report.complete],
+          ['endTimeUtc', utc(report.generatedAt)],
+          ['toolExecutionNotifications', report.coverage.filter((c) => c.status !== 'ok').map(notification)],
+        ]),
       ],
       columnKind: 'utf16CodeUnits',
       properties: definedOnly([
