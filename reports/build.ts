@@ -1,5 +1,5 @@
 // Assembles the report every renderer consumes. Pure: the same input gives the same report.
-import { SEVERITIES } from '../src/model/index.ts';
+import { compareFindings, SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
 import type { Report } from './types.ts';
@@ -17,14 +17,10 @@ export interface BuildReportInput {
   baseline?: Report;
 }
 
-const severityRank: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
 /** Code-point order: the same everywhere, unlike localeCompare. */
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Severity (critical first), then rule id, then finding id. */
-export const compareFindings = (a: Finding, b: Finding): number =>
-  severityRank[a.severity] - severityRank[b.severity] || byString(a.rule, b.rule) || byString(a.id, b.id);
+export { compareFindings };
 
 const compareCoverage = (a: Coverage, b: Coverage): number => byString(a.system, b.system) || byString(a.target, b.target);
 

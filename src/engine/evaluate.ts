@@ -3,7 +3,7 @@
 import { hash } from 'node:crypto';
 import { DEFAULT_PRIVILEGED, type Config } from '../config/schema.ts';
 import {
-  SEVERITIES,
+  sortFindings,
   type Credential,
   type Entitlement,
   type Finding,
@@ -61,18 +61,9 @@ export const privilegeClassifier = (privileged: Config['privileged']): ((entitle
   };
 };
 
-export const fingerprint = (parts: readonly (string | undefined)[]): string => hash('sha256', JSON.stringify(parts)).slice(0, 20);
-
-const severityRank = new Map(SEVERITIES.map((severity, index) => [severity, index]));
-
-const sortKey = (finding: Finding): string => `${severityRank.get(finding.severity)}\u0000${finding.rule}\u0000${finding.id}`;
-
-/** Severity (most severe first), then rule id, then finding id: the report's order. */
-export const sortFindings = (findings: readonly Finding[]): Finding[] =>
-  findings
-    .map((finding) => ({ key: sortKey(finding), finding }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({ finding }) => finding);
+/** A stable finding id: the hash of what identifies the condition (never of times or wording). */
+export const fingerprint = (parts: readonly (string | undefined)[]): string =>
+  hash('sha256', parts.map((part) => part ?? '').join('\u0000'), 'buffer').toString('hex', 0, 10);
 
 const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
@@ -103,15 +94,25 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
   const isPrivileged = privilegeClassifier(config.privileged);
 
   const findings: Finding[] = [];
+  // One object literal of one shape per finding (no spreads): a million findings stay cheap to build and hold.
   const emit = (meta: RuleMeta, draft: FindingDraft, person: string | null): void => {
-    const { fingerprint: extra, ...fields } = draft;
     findings.push({
-      id: fingerprint([meta.id, fields.system, fields.target, fields.principal, fields.privilege, fields.resource, fields.grant, fields.credential, ...(extra ?? [])]),
+      id: fingerprint([meta.id, draft.system, draft.target, draft.principal, draft.privilege, draft.resource, draft.grant, draft.credential, ...(draft.fingerprint ?? [])]),
       rule: meta.id,
       severity: config.rules.severity[meta.id] ?? meta.severity,
-      ...fields,
+      system: draft.system,
+      target: draft.target,
+      principal: draft.principal,
       person,
+      privilege: draft.privilege,
+      resource: draft.resource,
+      grant: draft.grant,
+      credential: draft.credential,
+      schedule: draft.schedule,
+      since: draft.since,
+      message: draft.message,
       remediation: meta.remediation,
+      evidence: draft.evidence,
     });
   };
   const emitAll = (meta: RuleMeta, result: FindingDraft | FindingDraft[] | undefined, person: (draft: FindingDraft) => string | null): void => {
@@ -133,7 +134,7 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
       else privilegedByPrincipal.set(entitlement.principal, [entitlement]);
     }
     const matching = grants.matching(entitlement, identities);
-    const covering = matching.filter((grant) => {
+    const covering = !matching.length ? matching : matching.filter((grant) => {
       if (!inWindow(grant, nowMs)) return false;
       if (!grant.grant.onCall) return true;
       const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);

@@ -54,10 +54,11 @@ export const indexGrants = (grants: readonly Grant[]): GrantIndex => {
   return {
     all,
     matching(entitlement, identities) {
-      const direct = bySubject.get(key(entitlement.system, entitlement.principal)) ?? [];
+      const direct = bySubject.get(key(entitlement.system, entitlement.principal));
       const person = identities.personOf(entitlement.principal);
-      const viaPerson = person ? (bySubject.get(key(entitlement.system, person)) ?? []) : [];
-      const candidates = viaPerson.length ? [...direct, ...viaPerson] : direct;
+      const viaPerson = person ? bySubject.get(key(entitlement.system, person)) : undefined;
+      if (!direct && !viaPerson) return [];
+      const candidates = direct && viaPerson ? [...direct, ...viaPerson] : (direct ?? viaPerson)!;
       return candidates.filter(
         (grant) => grant.target(entitlement.target) && grant.resource(entitlement.resource) && grant.privilege(entitlement.privilege),
       );

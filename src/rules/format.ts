@@ -18,8 +18,19 @@ export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 export const DAY_MS = 86_400_000;
 
-/** One line of evidence about a grant: where it is, who approved it, its window. */
+const described = new WeakMap<Grant, string>();
+
+/** One line of evidence about a grant: where it is, who approved it, its window (one string per grant, shared). */
 export const describeGrant = (grant: Grant): string => {
+  let text = described.get(grant);
+  if (text === undefined) {
+    text = describeGrantOnce(grant);
+    described.set(grant, text);
+  }
+  return text;
+};
+
+const describeGrantOnce = (grant: Grant): string => {
   const window = `${grant.start ?? '…'} → ${grant.end ?? (grant.kind === 'standing' ? 'standing' : '…')}`;
   const parts = [
     `${grant.id}${grant.source ? ` (${grant.source})` : ''}`,

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../../src/config/load.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
+import { rules } from '../../src/rules/index.ts';
 import type { Credential, Entitlement, Grant, Principal, Shift } from '../../src/model/index.ts';
 
 const ENTITLEMENTS = Number(process.env.BENCH_ENTITLEMENTS ?? 1_000_000);
@@ -110,6 +111,7 @@ const findings = evaluate({
   people: { people: [], owners: [] },
   config,
   now: new Date(NOW),
+  ...(process.env.BENCH_RULES !== undefined ? { rules: rules.filter((rule) => process.env.BENCH_RULES!.split(',').includes(rule.meta.id)) } : {}),
 });
 const evaluateMs = performance.now() - evaluateStart;
 const cpu = process.cpuUsage(cpuStart);
