@@ -12,7 +12,7 @@ import { InputError } from '../errors.ts';
 import { collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
-import { loadDesiredState } from '../engine/sources.ts';
+import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -96,15 +96,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const { config, baseDir } = loaded;
   const fromCli = (path: string) => resolvePath(io.cwd, path);
 
-  const desired = await loadDesiredState(
-    {
-      ledger: [...config.ledger, ...options.ledger.map(fromCli)],
-      schedule: [...config.schedule, ...options.schedule.map(fromCli)],
-      people: options.people ? fromCli(options.people) : config.people,
-    },
-    config,
-    now,
-  );
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
   let inventory: Inventory;

@@ -1,6 +1,6 @@
 // `dutybound validate`: check the config, ledger, schedule and people files without scanning.
-import { loadConfig, resolvePath } from '../config/load.ts';
-import { loadDesiredState } from '../engine/sources.ts';
+import { loadConfig } from '../config/load.ts';
+import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
 import { EXIT, parseNow } from './scan.ts';
 import { write, type Io } from './io.ts';
 
@@ -14,17 +14,8 @@ export interface ValidateOptions {
 
 export const runValidate = async (options: ValidateOptions, io: Io): Promise<number> => {
   const { config, file } = loadConfig(options.config, io.cwd, io.env);
-  const fromCli = (path: string) => resolvePath(io.cwd, path);
   const now = parseNow(options.now);
-  const state = await loadDesiredState(
-    {
-      ledger: [...config.ledger, ...options.ledger.map(fromCli)],
-      schedule: [...config.schedule, ...options.schedule.map(fromCli)],
-      people: options.people ? fromCli(options.people) : config.people,
-    },
-    config,
-    now,
-  );
+  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
   const schedules = new Set(state.shifts.map((shift) => shift.schedule));
   const failed = state.coverage.filter((row) => row.status !== 'ok');
   const lines = [

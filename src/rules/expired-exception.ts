@@ -1,4 +1,4 @@
-import { describeAccess, describeGrant, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, iso } from './format.ts';
 import type { Rule } from './types.ts';
 
 export const expiredException = {
@@ -15,16 +15,11 @@ export const expiredException = {
     if (!covering.length || covering.some((grant) => grant.grant.kind !== 'standing' || grant.reviewByMs >= nowMs)) return undefined;
     const latest = [...covering].sort((a, b) => b.reviewByMs - a.reviewByMs)[0]!;
     return {
-      system: entitlement.system,
-      target: entitlement.target,
-      principal: entitlement.principal,
-      privilege: entitlement.privilege,
-      resource: entitlement.resource,
+      ...aboutEntitlement(entitlement),
       grant: latest.grant.id,
       since: iso(latest.reviewByMs),
       message: `${describeAccess(entitlement.privilege, entitlement.target, entitlement.resource)} rests on standing exception ${latest.grant.id}, due for review since ${iso(latest.reviewByMs)}.`,
       evidence: { grant: describeGrant(latest.grant), via: entitlement.via },
-      fingerprint: [entitlement.via],
     };
   },
 } satisfies Rule;

@@ -1,4 +1,4 @@
-import { describeAccess, describeGrant, formatDuration, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso } from './format.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 export const expiredGrant = {
@@ -17,14 +17,7 @@ export const expiredGrant = {
       .filter((grant) => Number.isFinite(grant.endMs) && nowMs > grant.endMs + graceMs)
       .sort((a, b) => b.endMs - a.endMs)[0];
     const access = describeAccess(entitlement.privilege, entitlement.target, entitlement.resource);
-    const base = {
-      system: entitlement.system,
-      target: entitlement.target,
-      principal: entitlement.principal,
-      privilege: entitlement.privilege,
-      resource: entitlement.resource,
-      fingerprint: [entitlement.via],
-    };
+    const base = aboutEntitlement(entitlement);
     if (ended) {
       return {
         ...base,

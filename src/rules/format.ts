@@ -1,5 +1,5 @@
 // Small wording helpers shared by the rules' messages and evidence.
-import type { Grant } from '../model/index.ts';
+import type { Entitlement, Grant } from '../model/index.ts';
 
 const MINUTE = 60_000;
 
@@ -47,3 +47,13 @@ const describeGrantOnce = (grant: Grant): string => {
 /** `AdministratorAccess on 123456789012` or `repo-admin on acme/api`. */
 export const describeAccess = (privilege: string, target: string, resource: string): string =>
   `${privilege} on ${resource === '*' ? target : `${target}/${resource}`}`;
+
+/** The fields every finding about one entitlement carries, its path in the fingerprint. */
+export const aboutEntitlement = (entitlement: Entitlement) => ({
+  system: entitlement.system,
+  target: entitlement.target,
+  principal: entitlement.principal,
+  privilege: entitlement.privilege,
+  resource: entitlement.resource,
+  fingerprint: [entitlement.via],
+});

@@ -1,5 +1,5 @@
 import { inWindow } from '../engine/match.ts';
-import { describeAccess, describeGrant, formatDuration, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso } from './format.ts';
 import type { Rule } from './types.ts';
 
 export const offCall = {
@@ -34,17 +34,12 @@ export const offCall = {
         ? `${person} has no shift in schedule ${schedule} up to now`
         : `${person} went off call for ${schedule} ${formatDuration(nowMs - lastEndMs)} ago (${iso(lastEndMs)})`;
     return {
-      system: entitlement.system,
-      target: entitlement.target,
-      principal: entitlement.principal,
-      privilege: entitlement.privilege,
-      resource: entitlement.resource,
+      ...aboutEntitlement(entitlement),
       grant: grant.grant.id,
       schedule,
       ...(Number.isFinite(sinceMs) ? { since: iso(sinceMs) } : {}),
       message: `${access} is held off call: ${duty}.`,
       evidence: { grant: describeGrant(grant.grant), shift: duty, via: entitlement.via },
-      fingerprint: [entitlement.via],
     };
   },
 } satisfies Rule;

@@ -1,4 +1,4 @@
-import { describeAccess, describeGrant, formatDuration, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso } from './format.ts';
 import type { Rule } from './types.ts';
 
 export const revokedGrant = {
@@ -18,16 +18,11 @@ export const revokedGrant = {
       .sort((a, b) => b.revokedMs - a.revokedMs)[0];
     if (!revoked) return undefined;
     return {
-      system: entitlement.system,
-      target: entitlement.target,
-      principal: entitlement.principal,
-      privilege: entitlement.privilege,
-      resource: entitlement.resource,
+      ...aboutEntitlement(entitlement),
       grant: revoked.grant.id,
       since: iso(revoked.revokedMs),
       message: `${describeAccess(entitlement.privilege, entitlement.target, entitlement.resource)} is still held ${formatDuration(nowMs - revoked.revokedMs)} after grant ${revoked.grant.id} was revoked.`,
       evidence: { grant: describeGrant(revoked.grant), via: entitlement.via },
-      fingerprint: [entitlement.via],
     };
   },
 } satisfies Rule;

@@ -1,4 +1,4 @@
-import { describeAccess } from './format.ts';
+import { aboutEntitlement, describeAccess } from './format.ts';
 import type { Rule } from './types.ts';
 
 export const standingPrivilege = {
@@ -23,17 +23,12 @@ export const standingPrivilege = {
     const future = matching.filter((grant) => grant.startMs > nowMs).sort((a, b) => a.startMs - b.startMs)[0];
     const access = describeAccess(entitlement.privilege, entitlement.target, entitlement.resource);
     return {
-      system: entitlement.system,
-      target: entitlement.target,
-      principal: entitlement.principal,
-      privilege: entitlement.privilege,
-      resource: entitlement.resource,
+      ...aboutEntitlement(entitlement),
       ...(entitlement.grantedAt ? { since: entitlement.grantedAt } : {}),
       message: future
         ? `${access} is held before its grant ${future.grant.id} starts (${future.grant.start}).`
         : `${access} is held with no grant in the ledger.`,
       evidence: { via: entitlement.via, level: entitlement.level, ...(future ? { grant: `${future.grant.id} starts ${future.grant.start}` } : {}) },
-      fingerprint: [entitlement.via],
     };
   },
 } satisfies Rule;
