@@ -44,17 +44,17 @@ interface RepoData {
 }
 
 const REPOS_QUERY = /* GraphQL */ `
-  query DutyboundRepositories($org: String!, $after: String, $archived: Boolean) {
+  query DutyboundRepositories($org: String!, $after: String, $archived: Boolean, $first: Int!) {
     organization(login: $org) {
-      repositories(first: 100, after: $after, isArchived: $archived, orderBy: { field: NAME, direction: ASC }) {
+      repositories(first: $first, after: $after, isArchived: $archived, orderBy: { field: NAME, direction: ASC }) {
         totalCount
         pageInfo { hasNextPage endCursor }
         nodes {
           name
           isArchived
-          collaborators(affiliation: DIRECT, first: 100) { totalCount edges { permission node { login } } }
+          collaborators(affiliation: DIRECT, first: $first) { totalCount edges { permission node { login } } }
           deployKeys(first: 1) { totalCount }
-          environments(first: 100) { totalCount nodes { name } }
+          environments(first: $first) { totalCount nodes { name } }
         }
       }
     }
@@ -62,15 +62,15 @@ const REPOS_QUERY = /* GraphQL */ `
 `;
 
 const TEAMS_QUERY = /* GraphQL */ `
-  query DutyboundTeams($org: String!, $after: String) {
+  query DutyboundTeams($org: String!, $after: String, $first: Int!) {
     organization(login: $org) {
-      teams(first: 100, after: $after) {
+      teams(first: $first, after: $after) {
         pageInfo { hasNextPage endCursor }
         nodes {
           slug
           parentTeam { slug }
-          members(first: 100, membership: ALL) { totalCount edges { role node { login } } }
-          repositories(first: 100) { totalCount edges { permission node { name } } }
+          members(first: $first, membership: ALL) { totalCount edges { role node { login } } }
+          repositories(first: $first) { totalCount edges { permission node { name } } }
         }
       }
     }
@@ -78,10 +78,10 @@ const TEAMS_QUERY = /* GraphQL */ `
 `;
 
 const SAML_QUERY = /* GraphQL */ `
-  query DutyboundSamlIdentities($org: String!, $after: String) {
+  query DutyboundSamlIdentities($org: String!, $after: String, $first: Int!) {
     organization(login: $org) {
       samlIdentityProvider {
-        externalIdentities(first: 100, after: $after) {
+        externalIdentities(first: $first, after: $after) {
           pageInfo { hasNextPage endCursor }
           nodes { samlIdentity { nameId emails { value } } user { login } }
         }
@@ -334,7 +334,7 @@ export const collectGithubOrg = async (
       const found: RepoData[] = [];
       let after: string | null = null;
       do {
-        const page: ReposPage = await octokit.graphql<ReposPage>(REPOS_QUERY, { org, after, archived: config.includeArchived ? null : false });
+        const page: ReposPage = await octokit.graphql<ReposPage>(REPOS_QUERY, { org, after, first: pageSize, archived: config.includeArchived ? null : false });
         if (!page.organization) throw new Error(`organization ${org} not visible to GraphQL`);
         for (const node of page.organization.repositories.nodes) {
           if (node.isArchived && !config.includeArchived) continue;
@@ -377,7 +377,7 @@ export const collectGithubOrg = async (
     const incomplete: [TeamData, boolean, boolean][] = [];
     let after: string | null = null;
     do {
-      const page: TeamsPage = await octokit.graphql<TeamsPage>(TEAMS_QUERY, { org, after });
+      const page: TeamsPage = await octokit.graphql<TeamsPage>(TEAMS_QUERY, { org, after, first: pageSize });
       if (!page.organization) throw new Error(`organization ${org} not visible to GraphQL`);
       for (const node of page.organization.teams.nodes) {
         const team: TeamData = { slug: node.slug, ...(node.parentTeam ? { parent: node.parentTeam.slug } : {}), members: new Map(), repos: new Map() };
@@ -675,7 +675,7 @@ export const collectGithubOrg = async (
       let after: string | null = null;
       let linked = 0;
       do {
-        const page: SamlPage = await octokit.graphql<SamlPage>(SAML_QUERY, { org, after });
+        const page: SamlPage = await octokit.graphql<SamlPage>(SAML_QUERY, { org, after, first: pageSize });
         const provider = page.organization?.samlIdentityProvider;
         if (!provider) {
           scan.notes.push('no SAML identity provider: logins are linked to people by the people file');

@@ -153,6 +153,19 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
+  it('pages GraphQL too, and reads over REST what a batch could not hold (more collaborators, members or environments than a page)', async () => {
+    await withFake({}, async (paged) => {
+      const result = await collectGithub(configFor(paged), ctx, { ...fast, pageSize: 2 });
+      const notCustom = (e: Entitlement) => !(e.principal === 'github:acme/carol' && e.resource === 'web');
+      expect(shape(result.entitlements.filter(notCustom))).toEqual(shape(gql.entitlements.filter(notCustom)));
+      expect(result.credentials.map((c) => c.id)).toEqual(gql.credentials.map((c) => c.id));
+      expect(result.principals.filter((p) => p.email).map((p) => p.email)).toEqual(['alice@acme.example', 'bob@acme.example', 'carol@acme.example']);
+      expect(paged.calls.byOperation.get('graphql DutyboundRepositories')).toBe(2); // 3 live repositories, 2 a page
+      expect(paged.calls.byOperation.get('GET /repos/{owner}/{repo}/collaborators')).toBe(2); // api only: 3 collaborators, two pages of 2
+      expect(paged.calls.byOperation.get('GET /orgs/{org}/teams/{team_slug}/repos')).toBe(2); // docs only: 3 repositories, two pages of 2
+    });
+  });
+
   it('recovers from secondary rate limits mid-scan without losing a page', async () => {
     await withFake({ faults: { secondaryAt: [4, 9, 15, 22], retryAfterSeconds: 1 } }, async (limited) => {
       const result = await collectGithub(configFor(limited, { graphql: false }), ctx, { ...fast, pageSize: 2 });

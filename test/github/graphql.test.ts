@@ -26,11 +26,11 @@ describe('GitHub GraphQL', () => {
   });
 
   it.each(Object.entries(GRAPHQL_QUERIES))('the fake answers the %s query with a result GitHub’s schema allows', async (_, query) => {
-    const answer = await ask(query, { org: 'acme', after: null, archived: false });
+    const answer = await ask(query, { org: 'acme', after: null, archived: false, first: 100 });
     expect(answer.errors).toBeUndefined();
     expect(answer.data.organization).toBeTruthy();
     // Executing the query over the fake's answer checks every field's type, nullability and enum value.
-    const checked = await execute({ schema, document: parse(query), rootValue: answer.data, variableValues: { org: 'acme' } });
+    const checked = await execute({ schema, document: parse(query), rootValue: answer.data, variableValues: { org: 'acme', first: 100 } });
     expect(checked.errors?.map((error) => `${error.path?.join('.')}: ${error.message}`)).toBeUndefined();
     expect(checked.data).toEqual(answer.data);
   });

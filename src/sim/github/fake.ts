@@ -634,7 +634,6 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     return { page, totalCount: items.length, pageInfo: { hasNextPage: end < items.length, endCursor: page.length ? Buffer.from(`cursor:${end}`).toString('base64') : null } };
   };
   const PERMISSION_ENUM = (role: RepoRole) => (['admin', 'maintain', 'write', 'triage', 'read'].includes(role) ? role.toUpperCase() : 'WRITE');
-  const NESTED = 100;
 
   const graphql = (request: FakeRequest): Routed => {
     const operation = 'POST /graphql';
@@ -650,12 +649,14 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     const gqlOp = `graphql ${name ?? 'anonymous'}`;
     if (!org) return { status: 200, body: { data: { organization: null }, errors: [{ type: 'NOT_FOUND', path: ['organization'], message: `Could not resolve to an Organization with the login of '${String(vars.org)}'.` }] }, operation: gqlOp };
     const after = (vars.after as string | null | undefined) ?? null;
+    // GitHub caps `first` at 100; the queries pass it as a variable.
+    const first = Math.min(100, Number(vars.first ?? 100));
     if (name === 'DutyboundRepositories') {
       const repos = (org.repos ?? []).filter((r) => vars.archived !== false || !r.archived);
-      const conn = connection(repos, 100, after);
+      const conn = connection(repos, first, after);
       const nodes = conn.page.map((repo) => {
-        const collaborators = connection(repo.collaborators ?? [], NESTED, null);
-        const environments = connection(repo.environments ?? [], NESTED, null);
+        const collaborators = connection(repo.collaborators ?? [], first, null);
+        const environments = connection(repo.environments ?? [], first, null);
         return {
           name: repo.name,
           isArchived: repo.archived === true,
@@ -667,10 +668,10 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
       return { status: 200, body: { data: { organization: { repositories: { totalCount: conn.totalCount, pageInfo: conn.pageInfo, nodes } } } }, operation: gqlOp, paged: false };
     }
     if (name === 'DutyboundTeams') {
-      const conn = connection(org.teams ?? [], 100, after);
+      const conn = connection(org.teams ?? [], first, after);
       const nodes = conn.page.map((team) => {
-        const members = connection(teamMembers(org, team.slug), NESTED, null);
-        const repos = connection(teamRepos(org, team).filter((r) => org.repos?.some((repo) => repo.name === r.repo)), NESTED, null);
+        const members = connection(teamMembers(org, team.slug), first, null);
+        const repos = connection(teamRepos(org, team).filter((r) => org.repos?.some((repo) => repo.name === r.repo)), first, null);
         return {
           slug: team.slug,
           parentTeam: team.parent ? { slug: team.parent } : null,
@@ -683,7 +684,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     if (name === 'DutyboundSamlIdentities') {
       if (!org.enterpriseCloud) return { status: 200, body: { data: { organization: { samlIdentityProvider: null } } }, operation: gqlOp };
       const linked = org.members.filter((mem) => mem.samlNameId);
-      const conn = connection(linked, 100, after);
+      const conn = connection(linked, first, after);
       return {
         status: 200,
         body: {
