@@ -405,21 +405,25 @@ export const collectGithubOrg = async (
     }
     await Promise.all([...teams.values()].map((team) => limit(() => scan.attempt('team members and repositories', () => restTeamDetails(team, true, true), { subject: team.slug }))));
   });
+  /** How each member of a team is in it: the team they are directly in, and their role there. */
+  const membershipRefs = new Map<string, Map<string, Record<string, unknown>>>();
+  const membershipRef = (slug: string, login: string): Record<string, unknown> => {
+    let perTeam = membershipRefs.get(slug);
+    if (!perTeam) membershipRefs.set(slug, (perTeam = new Map()));
+    let ref = perTeam.get(login);
+    if (!ref) {
+      const immediate = teams.size ? immediateTeam(teams, slug, login) : slug;
+      const role = teams.get(immediate)?.members.get(login) ?? 'member';
+      ref = { kind: 'team-membership', team: immediate, login, role, ...(immediate === slug ? {} : { viaTeam: slug }) };
+      perTeam.set(login, ref);
+    }
+    return ref;
+  };
   for (const team of teams.values()) {
     for (const [repo, { role, permissions }] of team.repos) {
       if (!repoNames.has(repo)) continue;
-      for (const [login] of team.members) {
-        const immediate = immediateTeam(teams, team.slug, login);
-        const memberRole = teams.get(immediate)?.members.get(login) ?? 'member';
-        scan.grant(login, {
-          resource: repo,
-          privilege: repoPrivilege(role),
-          level: repoLevel(role, permissions),
-          privileged: repoPrivileged(role, permissions),
-          via: `team/${team.slug}`,
-          ref: { kind: 'team-membership', team: immediate, login, role: memberRole, ...(immediate === team.slug ? {} : { viaTeam: team.slug }) },
-        });
-      }
+      const grant = { resource: repo, privilege: repoPrivilege(role), level: repoLevel(role, permissions), privileged: repoPrivileged(role, permissions), via: `team/${team.slug}` };
+      for (const [login] of team.members) scan.grant(login, { ...grant, ref: membershipRef(team.slug, login) });
     }
   }
 
@@ -447,15 +451,7 @@ export const collectGithubOrg = async (
             scan.grant(user.login, { resource: '*', privilege, level, privileged: true, via: 'direct', ref: { kind: 'org-role-user', login: user.login, roleId: role.id, roleName: role.name } });
           }
           for (const team of user.inherited_from ?? []) {
-            const immediate = teams.size ? immediateTeam(teams, team.slug, user.login) : team.slug;
-            scan.grant(user.login, {
-              resource: '*',
-              privilege,
-              level,
-              privileged: true,
-              via: `team/${team.slug}`,
-              ref: { kind: 'team-membership', team: immediate, login: user.login, role: teams.get(immediate)?.members.get(user.login) ?? 'member', ...(immediate === team.slug ? {} : { viaTeam: team.slug }) },
-            });
+            scan.grant(user.login, { resource: '*', privilege, level, privileged: true, via: `team/${team.slug}`, ref: membershipRef(team.slug, user.login) });
           }
         }
       }

@@ -57,6 +57,8 @@ const scan = async (label: string, graphql: boolean, options: { coreLimit?: numb
       console.log(`  REST per repo     ${(rest / active).toFixed(2)}  (target ≤ 3)`);
       console.log(`  primary quota     ${core} REST of ${fake.quota.core.limit}/h (${((100 * core) / fake.quota.core.limit).toFixed(0)} %), ${fake.quota.graphql.used - graphqlBefore} GraphQL`);
       console.log(`  top operations    ${byOp.slice(0, 6).map(([op, n]) => `${op} ×${n}`).join('; ')}`);
+      if (graphql) console.log(`  targets           ≤ 3 REST per repo: ${rest / active <= 3 ? 'met' : 'MISSED'}; within 5,000 requests/hour: ${core <= 5000 ? 'met' : 'MISSED'}`);
+      if (coverage.status !== 'ok') process.exitCode = 1;
       fake.stats.notModified = 0;
     };
     await run(label);
