@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from '../../src/sim/github/fake.ts';
 import { smallEstate } from './estate.ts';
-import { OPERATIONS, schemaErrors } from './openapi.ts';
+import { OPERATIONS, definitionErrors, schemaErrors } from './openapi.ts';
 
 let fake: GithubFake;
 beforeAll(async () => {
@@ -120,6 +120,8 @@ describe('fake GitHub limits and faults', () => {
       expect(third.headers.get('x-ratelimit-remaining')).toBe('0');
       expect(Number(third.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
       expect(schemaErrors('GET /orgs/{org} 200', third.body).length).toBeGreaterThan(0);
+      expect(definitionErrors('basic-error', third.body)).toEqual([]);
+      expect(definitionErrors('basic-error', { message: 42 })).not.toEqual([]);
       const fourth = await call();
       expect(fourth.status).toBe(403);
       expect(fourth.headers.get('retry-after')).toBe('7');
@@ -136,9 +138,14 @@ describe('fake GitHub limits and faults', () => {
     try {
       const response = await fetch(`${denied.url}/repos/acme/api/actions/secrets`);
       expect(response.status).toBe(403);
-      expect(((await response.json()) as { message: string }).message).toBe('Resource not accessible by integration');
+      const body = (await response.json()) as { message: string };
+      expect(body.message).toBe('Resource not accessible by integration');
+      expect(definitionErrors('basic-error', body)).toEqual([]);
       expect((await fetch(`${denied.url}/repos/acme/api/keys`)).status).toBe(200);
       expect(denied.calls.byOperation.get('GET /repos/{owner}/{repo}/keys')).toBe(1);
+      const missing = await fetch(`${denied.url}/repos/acme/nope/keys`);
+      expect(missing.status).toBe(404);
+      expect(definitionErrors('basic-error', await missing.json())).toEqual([]);
     } finally {
       await denied.close();
     }

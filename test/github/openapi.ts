@@ -25,3 +25,15 @@ export const schemaErrors = (operation: string, body: unknown): string[] => {
   }
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 };
+
+/** Errors of `body` against one of the extracted component schemas (`basic-error` for error answers). */
+export const definitionErrors = (name: string, body: unknown): string[] => {
+  const key = `definition ${name}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    if (!(name in schemas.definitions)) throw new Error(`no component schema ${name} extracted`);
+    validate = ajv.compile({ $ref: `github#/definitions/${name}` });
+    validators.set(key, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+};
