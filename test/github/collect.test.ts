@@ -78,6 +78,9 @@ describe('GitHub collection', () => {
     expect(find(withArchived.entitlements, 'frank', 'old', 'direct')[0]).toMatchObject({ privilege: 'repo-admin', privileged: true });
     expect(find(withArchived.entitlements, 'grace', 'old', 'team/docs')[0]).toMatchObject({ privilege: 'repo-admin' });
     expect(withArchived.credentials.map((c) => c.id)).toContain('github:acme/old/deploy-key/13');
+    const excluded = await collectGithub(configFor(fake, { excludeRepos: ['ap*', 'acme/lib'] }), ctx, fast);
+    expect(new Set(excluded.entitlements.map((e) => e.resource))).toEqual(new Set(['*', 'web']));
+    expect(excluded.credentials.filter((c) => /acme\/(api|lib)\//.test(c.id))).toEqual([]);
   });
 
   it('marks outside collaborators external, and reads 2FA status', () => {
@@ -166,14 +169,15 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
-  it('recovers from secondary rate limits mid-scan without losing a page', async () => {
-    await withFake({ faults: { secondaryAt: [4, 9, 15, 22], retryAfterSeconds: 1 } }, async (limited) => {
+  it('recovers from secondary rate limits and server errors mid-scan without losing a page', async () => {
+    await withFake({ faults: { secondaryAt: [4, 9, 15, 22], retryAfterSeconds: 1, serverErrorAt: [12, 30] } }, async (limited) => {
       const result = await collectGithub(configFor(limited, { graphql: false }), ctx, { ...fast, pageSize: 2 });
       expect(result.coverage[0]).toMatchObject({ status: 'ok' });
       expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
       expect(result.credentials.map((c) => c.id)).toEqual(rest.credentials.map((c) => c.id));
       expect(result.stats.acme!.secondaryLimits).toBe(4);
       expect(limited.calls.byOperation.get('secondary-rate-limit')).toBe(4);
+      expect(limited.calls.byOperation.get('server-error')).toBe(2);
     });
   });
 
