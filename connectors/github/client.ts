@@ -116,7 +116,9 @@ export const createGithubClient = (
   const env = tuning.env ?? process.env;
   const base = tuning.retryAfterBaseMs ?? 1000;
   const stats: ClientStats = { requests: 0, quota: { core: 0, graphql: 0 }, notModified: 0, secondaryLimits: 0, primaryLimits: 0, remaining: {} };
-  let exhaustedUntil: string | undefined;
+  /** Per rate-limit resource (REST `core`, `graphql`): when a spent limit resets, once the scan stopped waiting for it. */
+  const exhaustedUntil: Partial<Record<'core' | 'graphql', string>> = {};
+  const resourceOf = (url: string): 'core' | 'graphql' => (/\/graphql(\?|$)/.test(url) ? 'graphql' : 'core');
   clientCounter += 1;
   const octokit = new GithubOctokit({
     baseUrl: apiBaseUrl(config, env),
@@ -136,7 +138,7 @@ export const createGithubClient = (
           context.log.warn(`github ${org}: primary rate limit reached; waiting ${retryAfter} s for the reset (${options.method} ${options.url})`);
           return true;
         }
-        exhaustedUntil = new Date(Date.now() + retryAfter * 1000).toISOString();
+        exhaustedUntil[resourceOf(options.url)] = new Date(Date.now() + retryAfter * 1000).toISOString();
         return false;
       },
       onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
@@ -148,13 +150,14 @@ export const createGithubClient = (
   });
 
   octokit.hook.wrap('request', async (request, options) => {
-    if (exhaustedUntil) throw new RateLimitExhausted(exhaustedUntil);
     const { method, url } = octokit.request.endpoint(options);
+    const resource = resourceOf(url);
+    const spent = exhaustedUntil[resource];
+    if (spent) throw new RateLimitExhausted(spent);
     const key = method === 'GET' && tuning.etags ? url : undefined;
     const cached = key ? tuning.etags!.entries.get(key) : undefined;
     if (cached) options.headers = { ...options.headers, 'if-none-match': cached.etag };
     stats.requests += 1;
-    const resource = url.includes('/graphql') ? 'graphql' : 'core';
     const observe = (headers: Record<string, string | number | undefined>) => {
       const remaining = headers['x-ratelimit-remaining'];
       if (remaining !== undefined) stats.remaining[String(headers['x-ratelimit-resource'] ?? resource)] = Number(remaining);
@@ -176,7 +179,8 @@ export const createGithubClient = (
         return { status: 200, url, headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) }, data: structuredClone(cached.data) } as Awaited<ReturnType<typeof request>>;
       }
       if (status !== undefined && status !== 304) stats.quota[resource] += 1;
-      if (exhaustedUntil && (status === 403 || status === 429)) throw new RateLimitExhausted(exhaustedUntil);
+      const nowSpent = exhaustedUntil[resource];
+      if (nowSpent && (status === 403 || status === 429 || status === undefined)) throw new RateLimitExhausted(nowSpent);
       throw error;
     }
   });

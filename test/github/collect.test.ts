@@ -204,6 +204,16 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
+  it('reads over REST what GraphQL could not once its own limit is spent (REST quota is separate)', async () => {
+    await withFake({ graphqlLimit: 1 }, async (limited) => {
+      const result = await collectGithub(configFor(limited, { maxRateLimitWaitSeconds: 0 }), ctx, fast);
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(result.coverage[0]!.notes).toContainEqual(expect.stringMatching(/^teams: GraphQL batching failed \(rate limit exhausted \(resets at /));
+      expect(limited.calls.byOperation.get('graphql-rate-limit')).toBe(1); // then no more GraphQL requests
+      expect(shape(result.entitlements.filter((e) => e.resource !== 'web'))).toEqual(shape(gql.entitlements.filter((e) => e.resource !== 'web')));
+    });
+  });
+
   it('waits for the primary limit to reset (x-ratelimit-reset) and completes', async () => {
     await withFake({ coreLimit: 20, resetSeconds: 1, primaryStatus: 429 }, async (limited) => {
       const result = await collectGithub(configFor(limited, { graphql: false }), ctx, { env, retryAfterBaseMs: 1000 });

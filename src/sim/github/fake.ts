@@ -24,6 +24,8 @@ export interface GithubFakeOptions {
   faults?: GithubFakeFaults;
   /** Primary limit per hour of the core (REST) resource; default 5000. */
   coreLimit?: number;
+  /** Points per hour of the GraphQL resource (each query costs one here); default 5000. */
+  graphqlLimit?: number;
   /** Seconds until the primary window resets (default 3600). */
   resetSeconds?: number;
   /** Answer primary-limit exhaustion with 429 instead of 403 (GitHub sends either). */
@@ -251,7 +253,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
   const faults = options.faults ?? {};
   const resetSeconds = options.resetSeconds ?? 3600;
   const bucket = (limit: number): RateBucket => ({ limit, remaining: limit, used: 0, reset: Math.floor(Date.now() / 1000) + resetSeconds });
-  const quota = { core: bucket(options.coreLimit ?? 5000), graphql: bucket(5000) };
+  const quota = { core: bucket(options.coreLimit ?? 5000), graphql: bucket(options.graphqlLimit ?? 5000) };
   const stats = { notModified: 0, tokensIssued: 0 };
 
   const orgOf = (login: string) => live.orgs.find((org) => org.login.toLowerCase() === login.toLowerCase());
@@ -757,6 +759,10 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     }
     if (faults.missing?.some((re) => re.test(signature))) {
       return { status: 404, headers: { ...common, ...rateHeaders(resource) }, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, operation: 'missing' };
+    }
+    if (resource === 'graphql' && b.remaining <= 0) {
+      // GraphQL answers a spent primary limit with 200 and a RATE_LIMITED error.
+      return { status: 200, headers: { ...common, ...rateHeaders(resource) }, body: { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }] }, operation: 'graphql-rate-limit' };
     }
     if (!isTokenExchange && request.path !== '/rate_limit' && b.remaining <= 0) {
       const status = options.primaryStatus ?? 403;
