@@ -282,6 +282,7 @@ export const collectGithubOrg = async (
   }
   const outside = await scan.attempt('outside collaborators', async () => (await octokit.paginate('GET /orgs/{org}/outside_collaborators', { org, per_page: pageSize })).map((u) => u.login));
   for (const login of outside ?? []) scan.user(login, { external: true });
+  const outsideSet = new Set(outside ?? []);
 
   const twoFactorNote = '2FA status not visible to this identity (needs organization owner access); mfa left unknown';
   const without2fa = await (async () => {
@@ -500,11 +501,13 @@ export const collectGithubOrg = async (
             { subject },
           ));
         for (const c of collaborators ?? []) {
+          const level = repoLevel(c.role, c.permissions);
           scan.grant(c.login, {
             resource: repo.name,
             privilege: repoPrivilege(c.role),
-            level: repoLevel(c.role, c.permissions),
-            privileged: repoPrivileged(c.role, c.permissions),
+            level,
+            // An outside collaborator who can push is privileged (as OpenSSF Allstar holds): code from outside the org.
+            privileged: repoPrivileged(c.role, c.permissions) || (outsideSet.has(c.login) && level !== 'read'),
             via: 'direct',
             ref: { kind: 'repo-collaborator', repo: repo.name, login: c.login, role: c.role },
           });

@@ -87,6 +87,10 @@ describe('GitHub collection', () => {
     const vendor = rest.principals.find((p) => p.id === 'github:acme/vendor-v');
     expect(vendor).toMatchObject({ external: true, mfa: false, human: true });
     expect(find(rest.entitlements, 'vendor-v', 'api')[0]).toMatchObject({ privilege: 'repo-admin', privileged: true });
+    // An outside collaborator who can push is privileged; a member with write is not.
+    expect(find(rest.entitlements, 'vendor-w', 'web')[0]).toMatchObject({ privilege: 'repo-write', level: 'write', privileged: true });
+    expect(find(rest.entitlements, 'erin', 'web', 'direct')[0]).toMatchObject({ privilege: 'repo-write', privileged: false });
+    expect(rest.principals.find((p) => p.id === 'github:acme/vendor-w')).toMatchObject({ external: true, mfa: true });
     expect(rest.principals.find((p) => p.id === 'github:acme/carol')?.mfa).toBe(false);
     expect(rest.principals.find((p) => p.id === 'github:acme/alice')?.mfa).toBe(true);
   });
@@ -125,7 +129,7 @@ describe('GitHub collection', () => {
       expect(lastUsed(result, 'bob')).toBe('2025-08-01T09:00:00.000Z');
       expect(lastUsed(result, 'carol')).toBeNull(); // privileged (maintain on api), no audit event
       expect(result.principals.find((p) => p.id === 'github:acme/newowner')).not.toHaveProperty('lastUsedAt');
-      expect(audited.calls.byOperation.get('GET /orgs/{org}/audit-log')).toBe(8); // alice bob carol dave erin frank grace vendor-v: not the invitee
+      expect(audited.calls.byOperation.get('GET /orgs/{org}/audit-log')).toBe(9); // alice bob carol dave erin frank grace vendor-v vendor-w: not the invitee
     });
   });
 
@@ -164,7 +168,7 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
       expect(result.credentials.map((c) => c.id)).toEqual(gql.credentials.map((c) => c.id));
       expect(result.principals.filter((p) => p.email).map((p) => p.email)).toEqual(['alice@acme.example', 'bob@acme.example', 'carol@acme.example']);
       expect(paged.calls.byOperation.get('graphql DutyboundRepositories')).toBe(2); // 3 live repositories, 2 a page
-      expect(paged.calls.byOperation.get('GET /repos/{owner}/{repo}/collaborators')).toBe(2); // api only: 3 collaborators, two pages of 2
+      expect(paged.calls.byOperation.get('GET /repos/{owner}/{repo}/collaborators')).toBe(4); // api and web: 3 collaborators each, two pages of 2
       expect(paged.calls.byOperation.get('GET /orgs/{org}/teams/{team_slug}/repos')).toBe(2); // docs only: 3 repositories, two pages of 2
     });
   });

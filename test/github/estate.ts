@@ -48,6 +48,7 @@ export const smallEstate = (): GithubEstate => ({
           collaborators: [
             { login: 'erin', role: 'write' },
             { login: 'carol', role: 'security-reviewer' },
+            { login: 'vendor-w', role: 'write' },
           ],
           dependabotSecrets: [{ name: 'REGISTRY_TOKEN', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' }],
         },
