@@ -714,7 +714,8 @@ export interface GithubCollectResult extends CollectResult {
 /** Collects every configured org (or `ctx.onlyTarget`); one coverage row per org, sorted output. */
 export const collectGithub = async (config: GithubConfig, ctx: CollectContext, tuning: ClientTuning = {}): Promise<GithubCollectResult> => {
   const orgs = ctx.onlyTarget ? config.orgs.filter((org) => org.toLowerCase() === ctx.onlyTarget!.toLowerCase()) : config.orgs;
-  const etags = new EtagCache(config.etagCacheFile ? resolvePath(ctx.baseDir, config.etagCacheFile) : undefined);
+  // ETags pay off across scans only: without a file to keep them, nothing is cached.
+  const etags = config.etagCacheFile ? new EtagCache(resolvePath(ctx.baseDir, config.etagCacheFile)) : undefined;
   const result: GithubCollectResult = { coverage: [], principals: [], entitlements: [], credentials: [], stats: {} };
   for (const org of orgs) {
     if (ctx.signal?.aborted) {
@@ -723,7 +724,7 @@ export const collectGithub = async (config: GithubConfig, ctx: CollectContext, t
     }
     let part: OrgResult;
     try {
-      part = await collectGithubOrg(config, org, ctx, { ...tuning, etags });
+      part = await collectGithubOrg(config, org, ctx, { ...tuning, ...(etags ? { etags } : {}) });
     } catch (error) {
       if (error instanceof InputError) throw error;
       result.coverage.push({ system: 'github', target: org, status: 'failed', error: describeError(error) });
@@ -738,7 +739,7 @@ export const collectGithub = async (config: GithubConfig, ctx: CollectContext, t
       `github ${org}: ${part.stats.requests} requests (quota: ${part.stats.quota.core} REST, ${part.stats.quota.graphql} GraphQL; ${part.stats.notModified} answered 304), ${part.stats.secondaryLimits} secondary and ${part.stats.primaryLimits} primary rate limits`,
     );
   }
-  await etags.save().catch((error: unknown) => ctx.log.warn(`github: could not save the ETag cache: ${describeError(error)}`));
+  await etags?.save().catch((error: unknown) => ctx.log.warn(`github: could not save the ETag cache: ${describeError(error)}`));
   result.principals.sort(byId);
   result.credentials.sort(byId);
   result.entitlements.sort((a, b) => (entitlementKey(a) < entitlementKey(b) ? -1 : entitlementKey(a) > entitlementKey(b) ? 1 : 0));
