@@ -322,6 +322,14 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
+  it('reports an aborted collection as failed, never as clean', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await collectGithub(configFor(fake), { ...ctx, signal: controller.signal }, fast);
+    expect(result.coverage).toEqual([{ system: 'github', target: 'acme', status: 'failed', error: 'collection aborted' }]);
+    expect(result.entitlements).toEqual([]);
+  });
+
   it('refuses to start without credentials (a config error)', async () => {
     await expect(collectGithub(configFor(fake), ctx, { env: {} })).rejects.toThrow(/GITHUB_TOKEN is not set/);
   });
