@@ -1,0 +1,15 @@
+// The Kubernetes privilege connector: effective RBAC per cluster, risky-permission
+// classification, legacy service-account token secrets, revokers.
+import type { PrivilegeConnector } from '../types.ts';
+import { collectKubernetes } from './collect.ts';
+import { kubernetesPermissions } from './permissions.ts';
+import { kubernetesSchema } from './schema.ts';
+
+export const kubernetesConnector = {
+  id: 'kubernetes',
+  title: 'Kubernetes RBAC',
+  configSchema: kubernetesSchema,
+  collect: collectKubernetes,
+  permissions: kubernetesPermissions,
+  revokers: [],
+} satisfies PrivilegeConnector<typeof kubernetesSchema>;
