@@ -9,8 +9,8 @@ import {
   CustomObjectsApi,
   KubeConfig,
   RbacAuthorizationV1Api,
+  setHeaderOptions,
   type ConfigurationOptions,
-  type Middleware,
 } from '@kubernetes/client-node';
 import { InputError } from '../../src/errors.ts';
 import type { KubernetesConfig } from './schema.ts';
@@ -94,16 +94,8 @@ export const clusterClient = (base: KubeConfig, contextName: string): ClusterCli
 };
 
 /** Per-call options that set request headers (metadata-only lists, patch content types). */
-export const withHeaders = (headers: Record<string, string>): ConfigurationOptions => {
-  const middleware: Middleware = {
-    pre: async (context) => {
-      for (const [key, value] of Object.entries(headers)) context.setHeaderParam(key, value);
-      return context;
-    },
-    post: async (context) => context,
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
-};
+export const withHeaders = (headers: Record<string, string>): ConfigurationOptions =>
+  Object.entries(headers).reduce<ConfigurationOptions | undefined>((options, [key, value]) => setHeaderOptions(key, value, options as never) as ConfigurationOptions, undefined)!;
 
 /** Ask for PartialObjectMetadata: the API server then sends metadata only, never data or spec. */
 export const METADATA_ONLY_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';

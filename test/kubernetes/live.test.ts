@@ -1,0 +1,152 @@
+// Live collection against two fake API servers behind one kubeconfig: equal to the export
+// import of the same estates, contexts never mixed, faults give partial or failed coverage.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger, type CollectContext } from '../../connectors/types.ts';
+import { collectKubernetes } from '../../connectors/kubernetes/collect.ts';
+import { kubernetesSchema, type KubernetesConfig } from '../../connectors/kubernetes/schema.ts';
+import { createKubernetesEstate, rbacExport, secretsExport, serviceAccount, tokenSecret, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
+import { kubeconfigFor, startKubernetesFake, type KubernetesFake } from '../../src/sim/kubernetes/server.ts';
+
+let dir: string;
+let prod: KubernetesFake;
+let staging: KubernetesFake;
+let kubeconfig: string;
+const ctx = (): CollectContext => ({ now: new Date('2026-01-01T00:00:00Z'), log: silentLogger, baseDir: dir });
+const config = (section: Record<string, unknown>): KubernetesConfig => kubernetesSchema.parse({ kubeconfig, ...section });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dutybound-k8s-'));
+  prod = await startKubernetesFake(createKubernetesEstate(1, 40, 'prod'));
+  staging = await startKubernetesFake(createKubernetesEstate(2, 30, 'staging'));
+  kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor([{ context: 'prod', fake: prod }, { context: 'staging', fake: staging }], 'staging'));
+});
+afterAll(async () => {
+  await prod.close();
+  await staging.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('live collection', () => {
+  it('equals the export import of the same cluster', async () => {
+    prod.resetCalls();
+    const live = await collectKubernetes(config({ contexts: ['prod'], pageSize: 7 }), ctx());
+    writeFileSync(join(dir, 'prod-rbac.json'), JSON.stringify(rbacExport(prod.objects())));
+    writeFileSync(join(dir, 'prod-secrets.json'), JSON.stringify(secretsExport(prod.objects())));
+    const offline = await collectKubernetes(config({ exports: [{ cluster: 'prod', file: 'prod-rbac.json', secrets: 'prod-secrets.json' }] }), ctx());
+    expect(live.coverage).toEqual([expect.objectContaining({ target: 'prod', status: 'ok' })]);
+    expect(live.coverage[0]!.notes?.[0]).toBe(`server ${prod.url} (kubeconfig cluster prod-cluster)`);
+    expect(live.entitlements.length).toBeGreaterThan(40);
+    expect(live.credentials.length).toBeGreaterThan(0);
+    expect(offline.principals).toEqual(live.principals);
+    expect(offline.entitlements).toEqual(live.entitlements);
+    expect(offline.credentials.map(({ ref: _ref, ...rest }) => rest)).toEqual(live.credentials.map(({ ref: _ref, ...rest }) => rest));
+    // Paginated lists only (no per-object gets), and never a secret value.
+    expect([...prod.calls.byOperation.keys()].every((operation) => operation.startsWith('list '))).toBe(true);
+    expect(prod.calls.byOperation.get('list rolebindings')).toBeGreaterThan(3);
+    expect(prod.secretDataServed).toBe(0);
+  });
+
+  it('never mixes two contexts: each cluster sees only its own server and objects', async () => {
+    prod.resetCalls();
+    staging.resetCalls();
+    const result = await collectKubernetes(config({ contexts: ['prod', 'staging'] }), ctx());
+    expect(result.coverage.map((row) => [row.target, row.status, row.notes?.[0]])).toEqual([
+      ['prod', 'ok', `server ${prod.url} (kubeconfig cluster prod-cluster)`],
+      ['staging', 'ok', `server ${staging.url} (kubeconfig cluster staging-cluster)`],
+    ]);
+    const prodAlone = await collectKubernetes(config({ contexts: ['prod'] }), ctx());
+    const stagingAlone = await collectKubernetes(config({ contexts: ['staging'] }), ctx());
+    expect(result.entitlements.filter((e) => e.target === 'prod')).toEqual(prodAlone.entitlements);
+    expect(result.entitlements.filter((e) => e.target === 'staging')).toEqual(stagingAlone.entitlements);
+    // The estates differ: a binding only prod has appears under prod only.
+    const stagingBindings = new Set(staging.objects().filter((o) => o.kind === 'RoleBinding').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+    const prodOnly = prod.objects().find((o) => o.kind === 'RoleBinding' && !stagingBindings.has(`${o.metadata.namespace}/${o.metadata.name}`))!;
+    const via = `binding/RoleBinding/${prodOnly.metadata.namespace}/${prodOnly.metadata.name}`;
+    expect(result.entitlements.filter((e) => e.via === via).map((e) => e.target)).toEqual(expect.arrayContaining(['prod']));
+    expect(result.entitlements.some((e) => e.via === via && e.target === 'staging')).toBe(false);
+    for (const entitlement of result.entitlements) expect(entitlement.principal.startsWith(`kubernetes:${entitlement.target}/`)).toBe(true);
+    // Both servers were asked, each with its own token (a wrong token would have been 401).
+    expect(prod.calls.byOperation.get('unauthorized')).toBeUndefined();
+    expect(staging.calls.byOperation.get('unauthorized')).toBeUndefined();
+    expect(prod.calls.total).toBeGreaterThan(0);
+    expect(staging.calls.total).toBeGreaterThan(0);
+  });
+
+  it('uses the current context when contexts are omitted, and honours --only', async () => {
+    const current = await collectKubernetes(config({}), ctx());
+    expect(current.coverage.map((row) => row.target)).toEqual(['staging']);
+    const only = await collectKubernetes(config({ contexts: ['prod', 'staging'] }), { ...ctx(), onlyTarget: 'prod' });
+    expect(only.coverage.map((row) => row.target)).toEqual(['prod']);
+  });
+
+  it('rejects a context the kubeconfig does not have before calling anything', async () => {
+    await expect(collectKubernetes(config({ contexts: ['prod', 'nope'] }), ctx())).rejects.toThrow(/context "nope" is not in the kubeconfig/);
+  });
+});
+
+/** An estate with a legacy token for sure (the generator's are random). */
+const withToken = (estate: KubernetesEstate): KubernetesEstate => ({
+  ...estate,
+  objects: [...estate.objects, serviceAccount('ci', 'legacy', ['legacy-token']), tokenSecret('ci', 'legacy-token', 'legacy')],
+});
+
+describe('faults', () => {
+  it('a forbidden secrets list gives partial coverage; everything else is complete', async () => {
+    const fake = await startKubernetesFake(withToken(createKubernetesEstate(3, 20, 'locked')), { faults: { forbidden: ['secrets'] } });
+    try {
+      const path = join(dir, 'locked.kubeconfig');
+      writeFileSync(path, kubeconfigFor([{ context: 'locked', fake }]));
+      const result = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path }), ctx());
+      expect(result.coverage).toEqual([expect.objectContaining({ target: 'locked', status: 'partial', error: expect.stringMatching(/^secrets: 403 forbidden \(secrets is forbidden: User/) })]);
+      expect(result.credentials).toEqual([]);
+      const full = await startKubernetesFake(withToken(createKubernetesEstate(3, 20, 'locked')));
+      try {
+        writeFileSync(path, kubeconfigFor([{ context: 'locked', fake: full }]));
+        const complete = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path }), ctx());
+        expect(result.entitlements).toEqual(complete.entitlements);
+        expect(complete.credentials.length).toBeGreaterThan(0);
+      } finally {
+        await full.close();
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('restarts a list after 410 Expired and records it', async () => {
+    const fake = await startKubernetesFake(createKubernetesEstate(4, 20, 'flaky'), { faults: { expireContinue: 1 } });
+    try {
+      const path = join(dir, 'flaky.kubeconfig');
+      writeFileSync(path, kubeconfigFor([{ context: 'flaky', fake }]));
+      const section = kubernetesSchema.parse({ kubeconfig: path, pageSize: 5, listConcurrency: 1 });
+      const result = await collectKubernetes(section, ctx());
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      expect(result.coverage[0]!.notes).toContain('1 list(s) restarted after an expired continue token (410)');
+      const again = await collectKubernetes(section, ctx());
+      expect(result.entitlements).toEqual(again.entitlements);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a cluster that refuses the token fails alone; the other is collected', async () => {
+    const bad = await startKubernetesFake(createKubernetesEstate(5, 10, 'bad'), { faults: { unauthorized: true } });
+    try {
+      const path = join(dir, 'mixed.kubeconfig');
+      writeFileSync(path, kubeconfigFor([{ context: 'bad', fake: bad }, { context: 'prod', fake: prod }]));
+      const result = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path, contexts: ['bad', 'prod'] }), ctx());
+      expect(result.coverage.map((row) => [row.target, row.status])).toEqual([
+        ['bad', 'failed'],
+        ['prod', 'ok'],
+      ]);
+      expect(result.coverage[0]!.error).toMatch(/401 unauthorized/);
+      expect(result.entitlements.every((e) => e.target === 'prod')).toBe(true);
+    } finally {
+      await bad.close();
+    }
+  });
+});
