@@ -3,6 +3,7 @@
 import type { PrivilegeConnector } from '../types.ts';
 import { collectKubernetes } from './collect.ts';
 import { kubernetesPermissions } from './permissions.ts';
+import { kubernetesRevokers } from './revoke.ts';
 import { kubernetesSchema } from './schema.ts';
 
 export const kubernetesConnector = {
@@ -11,5 +12,5 @@ export const kubernetesConnector = {
   configSchema: kubernetesSchema,
   collect: collectKubernetes,
   permissions: kubernetesPermissions,
-  revokers: [],
+  revokers: kubernetesRevokers,
 } satisfies PrivilegeConnector<typeof kubernetesSchema>;

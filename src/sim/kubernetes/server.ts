@@ -3,6 +3,7 @@
 // (PartialObjectMetadataList) answers, get / create / patch / delete with preconditions,
 // SelfSubjectReview, and call counting (including how often secret data was served).
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../server.ts';
 import type { KubeObject, KubernetesEstate } from './estate.ts';
 
@@ -87,7 +88,7 @@ const applyJsonPatch = (target: Record<string, unknown>, operations: Array<{ op:
     const current = Array.isArray(parent) ? parent[key === '-' ? parent.length : Number(key)] : parent[key];
     switch (operation.op) {
       case 'test':
-        if (JSON.stringify(current) !== JSON.stringify(operation.value)) throw new Error(`test operation failed at ${operation.path}`);
+        if (!isDeepStrictEqual(current, operation.value)) throw new Error(`test operation failed at ${operation.path}`);
         break;
       case 'add':
         if (Array.isArray(parent)) parent.splice(key === '-' ? parent.length : Number(key), 0, operation.value);
