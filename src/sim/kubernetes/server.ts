@@ -176,6 +176,19 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
     const { kind: _kind, apiVersion: _apiVersion, ...rest } = clone(object);
     return rest;
   };
+  // List items serialized once per object version: the fake stays cheap next to the client it serves.
+  const wire = new WeakMap<KubeObject, { full?: string; metadata?: string }>();
+  const presentJson = (object: KubeObject, metadataOnly: boolean) => {
+    let cached = wire.get(object);
+    if (!cached) wire.set(object, (cached = {}));
+    if (metadataOnly) return (cached.metadata ??= JSON.stringify(present(object, true, true)));
+    if (object.kind === 'Secret' && object.data) secretDataServed += 1;
+    if (cached.full === undefined) {
+      const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
+      cached.full = JSON.stringify(rest);
+    }
+    return cached.full;
+  };
 
   const fieldFilter = (selector: string | null) => {
     if (!selector) return () => true;
@@ -274,12 +287,13 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
         metadata.continue = encodeToken({ rv: listRv, start: page.at(-1)![0] });
         metadata.remainingItemCount = matching.length - page.length;
       }
+      const head = metadataOnly ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata } : { kind: `${type.kind}List`, apiVersion, metadata };
+      const itemsJson = page.map(([, object]) => presentJson(object, metadataOnly)).join(',');
       return {
         status: 200,
         operation,
-        body: metadataOnly
-          ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: page.map(([, object]) => present(object, true, true)) }
-          : { kind: `${type.kind}List`, apiVersion, metadata, items: page.map(([, object]) => present(object, false, true)) },
+        headers: { 'content-type': 'application/json' },
+        body: `${JSON.stringify(head).slice(0, -1)},"items":[${itemsJson}]}`,
       };
     }
 
