@@ -8,9 +8,14 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  Observable,
   RbacAuthorizationV1Api,
+  ServerConfiguration,
+  createConfiguration,
   setHeaderOptions,
   type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import { InputError } from '../../src/errors.ts';
 import type { KubernetesConfig } from './schema.ts';
@@ -82,14 +87,45 @@ export const clusterClient = (base: KubeConfig, contextName: string): ClusterCli
     contexts: [{ ...context, user: user ? context.user : 'anonymous' }],
     currentContext: context.name,
   });
+  // Like kc.makeApiClient, plus one connection pool per cluster: client-node builds a fresh
+  // dispatcher for every request (a new connection, and TLS handshake, per list page).
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    middleware: [sharedDispatcher(), headerMiddleware('User-Agent', 'dutybound')],
+  });
   return {
     context: contextName,
     clusterName: cluster.name,
     server: cluster.server,
-    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
-    core: kc.makeApiClient(CoreV1Api),
-    custom: kc.makeApiClient(CustomObjectsApi),
-    authentication: kc.makeApiClient(AuthenticationV1Api),
+    rbac: new RbacAuthorizationV1Api(configuration),
+    core: new CoreV1Api(configuration),
+    custom: new CustomObjectsApi(configuration),
+    authentication: new AuthenticationV1Api(configuration),
+  };
+};
+
+const headerMiddleware = (key: string, value: string): ObservableMiddleware => ({
+  pre: (context: RequestContext) => {
+    context.setHeaderParam(key, value);
+    return new Observable(Promise.resolve(context));
+  },
+  post: (response) => new Observable(Promise.resolve(response)),
+});
+
+/** Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later request of this client. */
+const sharedDispatcher = (): ObservableMiddleware => {
+  let shared: ReturnType<RequestContext['getDispatcher']>;
+  return {
+    pre: (context: RequestContext) => {
+      const dispatcher = context.getDispatcher();
+      if (dispatcher) {
+        if (shared) context.setDispatcher(shared);
+        else shared = dispatcher;
+      }
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
   };
 };
 
