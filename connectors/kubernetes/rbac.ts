@@ -120,7 +120,19 @@ export const protectionReason = (binding: { name?: string; labels?: Record<strin
   return undefined;
 };
 
-const iso = (value: Date | string | undefined) => (value === undefined ? undefined : new Date(value).toISOString());
+// Timestamps repeat (second precision, shared creation times): formatting each once matters at thousands of bindings.
+const isoCache = new Map<number, string>();
+export const iso = (value: Date | string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (isoCache.size > 50_000) isoCache.clear();
+    isoCache.set(ms, text);
+  }
+  return text;
+};
 
 export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOptions): Resolved => {
   const { cluster } = snapshot;

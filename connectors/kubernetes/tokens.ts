@@ -1,6 +1,7 @@
 // Legacy service-account token secrets as credentials: age, last use (the API server's
 // legacy-token tracking labels), invalidation, who references and mounts them. Metadata only. Pure.
 import type { Credential } from '../../src/model/index.ts';
+import { iso } from './rbac.ts';
 import { INVALID_SINCE_LABEL, LAST_USED_LABEL, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, type ClusterSnapshot } from './types.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,7 +39,7 @@ export const tokenCredentials = (snapshot: ClusterSnapshot, privilegedPrincipals
     const key = `${namespace}/${name}`;
     const saName = meta.annotations?.[SA_NAME_ANNOTATION] ?? '';
     const principal = `kubernetes:${cluster}/ServiceAccount:${namespace}/${saName}`;
-    const createdAt = meta.creationTimestamp ? new Date(meta.creationTimestamp).toISOString() : new Date(0).toISOString();
+    const createdAt = iso(meta.creationTimestamp ?? new Date(0))!;
     const lastUsed = dayToIso(meta.labels?.[LAST_USED_LABEL]);
     // Absent label: never used since tracking began, if the token is younger than the tracking.
     const lastUsedAt = lastUsed ?? (trackingSince && createdAt >= trackingSince ? null : undefined);
