@@ -1,5 +1,6 @@
 // The `kubernetes:` section of dutybound.yaml.
 import { z } from 'zod';
+import { CLASSIFIER_IDS } from './classify.ts';
 
 export const DEFAULT_PRIVILEGED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
@@ -46,7 +47,7 @@ export const kubernetesSchema = z
       ),
     classifier: z
       .object({
-        disabled: z.array(z.string()).default([]).describe('Classifier rule ids that never make an entitlement privileged (see the README table).'),
+        disabled: z.array(z.enum(CLASSIFIER_IDS as [string, ...string[]])).default([]).describe('Classifier rule ids that never make an entitlement privileged (see the README table).'),
       })
       .strict()
       .prefault({})

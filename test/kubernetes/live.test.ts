@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type CollectContext } from '../../connectors/types.ts';
 import { collectKubernetes } from '../../connectors/kubernetes/collect.ts';
 import { kubernetesSchema, type KubernetesConfig } from '../../connectors/kubernetes/schema.ts';
-import { createKubernetesEstate, rbacExport, secretsExport, serviceAccount, tokenSecret, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
+import { bootstrapObjects, clusterRoleBinding, createKubernetesEstate, rbacExport, roleBinding, secretsExport, serviceAccount, tokenSecret, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
 import { kubeconfigFor, startKubernetesFake, type KubernetesFake } from '../../src/sim/kubernetes/server.ts';
 
 let dir: string;
@@ -92,6 +92,41 @@ describe('live collection', () => {
 const withToken = (estate: KubernetesEstate): KubernetesEstate => ({
   ...estate,
   objects: [...estate.objects, serviceAccount('ci', 'legacy', ['legacy-token']), tokenSecret('ci', 'legacy-token', 'legacy')],
+});
+
+describe('temporary bindings owned by JIT resources', () => {
+  it('reads the expiry from the owning tarbac resource by listing that resource type once', async () => {
+    const owner = (kind: string, name: string) => ({ apiVersion: 'tarbac.io/v1', kind, name, uid: `${kind}-${name}`, controller: true });
+    const fake = await startKubernetesFake({
+      name: 'jit',
+      token: 'token-jit',
+      identity: { username: 'scanner', groups: [] },
+      objects: [
+        ...bootstrapObjects(),
+        { apiVersion: 'tarbac.io/v1', kind: 'ClusterTemporaryRBAC', metadata: { name: 'temp-admin' }, spec: { duration: '2h' }, status: { expiresAt: '2025-12-31T10:00:00Z', requestID: 'req-1' } },
+        { apiVersion: 'tarbac.io/v1', kind: 'TemporaryRBAC', metadata: { name: 'temp-edit', namespace: 'team-a' }, status: { expiresAt: '2026-03-01T00:00:00Z' } },
+        clusterRoleBinding('user-tom-cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'tom@example.com' }], {
+          ownerReferences: [owner('ClusterTemporaryRBAC', 'temp-admin')],
+        }),
+        roleBinding('team-a', 'user-una-edit', 'ClusterRole', 'edit', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'una@example.com' }], {
+          ownerReferences: [owner('TemporaryRBAC', 'temp-edit')],
+          labels: { 'tarbac.io/owner': 'temp-edit', 'tarbac.io/request-id': 'req-2' },
+        }),
+      ],
+    });
+    try {
+      const path = join(dir, 'jit.kubeconfig');
+      writeFileSync(path, kubeconfigFor([{ context: 'jit', fake }]));
+      const result = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path }), ctx());
+      const find = (name: string) => result.entitlements.find((e) => e.principal === `kubernetes:jit/User:${name}`);
+      expect(find('tom@example.com')).toMatchObject({ expiresAt: '2025-12-31T10:00:00.000Z', grantId: 'req-1' });
+      expect(find('una@example.com')).toMatchObject({ expiresAt: '2026-03-01T00:00:00.000Z', grantId: 'req-2', resource: 'team-a' });
+      expect(fake.calls.byOperation.get('list clustertemporaryrbacs')).toBe(1);
+      expect(fake.calls.byOperation.get('list temporaryrbacs')).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
 });
 
 describe('faults', () => {
