@@ -4,7 +4,7 @@
 // Run: node test/bench/kubernetes.ts   (the fakes run in a child process, on 127.0.0.1 only)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,13 @@ const serve = async () => {
     Array.from({ length: CLUSTERS }, (_, index) => startKubernetesFake(createKubernetesEstate(index + 1, BINDINGS, `cluster-${index + 1}`), { latencyMs: LATENCY_MS })),
   );
   const served: ServedCluster[] = fakes.map((fake) => ({ context: fake.estate.name, url: fake.url, token: fake.estate.token }));
+  const cpuReady = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ served })}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'stats') {
       const stats = fakes.map((fake) => ({ context: fake.estate.name, total: fake.calls.total, byOperation: Object.fromEntries(fake.calls.byOperation), secretDataServed: fake.secretDataServed }));
-      process.stdout.write(`${JSON.stringify({ stats })}\n`);
+      const cpu = process.cpuUsage(cpuReady);
+      process.stdout.write(`${JSON.stringify({ stats, fakeCpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
     } else if (line === 'quit') break;
   }
   await Promise.all(fakes.map((fake) => fake.close()));
@@ -68,7 +70,10 @@ const run = async () => {
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     child.stdin!.write('stats\n');
-    const { stats } = (await next()) as { stats: Array<{ context: string; total: number; byOperation: Record<string, number>; secretDataServed: number }> };
+    const { stats, fakeCpuMs } = (await next()) as {
+      stats: Array<{ context: string; total: number; byOperation: Record<string, number>; secretDataServed: number }>;
+      fakeCpuMs: number;
+    };
     child.stdin!.write('quit\n');
     const total = stats.reduce((sum, s) => sum + s.total, 0);
     const byOperation: Record<string, number> = {};
@@ -91,6 +96,10 @@ const run = async () => {
       secretDataServed: stats.reduce((sum, s) => sum + s.secretDataServed, 0),
       wallMs: Math.round(wallMs),
       collectorCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      fakeCpuMs,
+      cores: availableParallelism(),
+      // Wall time can not go below the CPU both sides burn divided by the cores they share.
+      cpuFloorMs: Math.round((Math.round((cpu.user + cpu.system) / 1000) + fakeCpuMs) / availableParallelism()),
       slowestClusterPageChainMs: chainMs,
       wallOverChain: Number((wallMs / chainMs).toFixed(2)),
       longestListPages: longestList,
