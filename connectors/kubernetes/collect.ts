@@ -13,6 +13,8 @@ import { compareEntitlements, resolveCluster, type ResolveOptions } from './rbac
 import type { KubernetesConfig } from './schema.ts';
 import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot } from './types.ts';
 
+const SECRET_DATA_NOTE = 'the API server answered the metadata-only secrets list with full objects; their data was discarded unread';
+
 interface Page<T> {
   items: T[];
   metadata?: V1ListMeta;
@@ -61,12 +63,17 @@ export const resolveOptions = (config: KubernetesConfig): ResolveOptions => ({
 });
 
 /** Read one live cluster into a snapshot. Returns the errors of optional lists (partial coverage); throws when RBAC itself cannot be read. */
-export const collectSnapshot = async (client: ClusterClient, config: KubernetesConfig, stats: ListStats): Promise<{ snapshot: ClusterSnapshot; missing: string[] }> => {
+export const collectSnapshot = async (
+  client: ClusterClient,
+  config: KubernetesConfig,
+  stats: ListStats,
+): Promise<{ snapshot: ClusterSnapshot; missing: string[]; notes: string[] }> => {
   const limit = pLimit(config.listConcurrency);
   const pageSize = config.pageSize;
   const { rbac, core } = client;
   const list = <T>(fetchPage: (token: string | undefined) => Promise<Page<T>>) => limit(() => listAll(fetchPage, stats));
   const missing: string[] = [];
+  const notes: string[] = [];
   const optional = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await run();
@@ -92,7 +99,18 @@ export const collectSnapshot = async (client: ClusterClient, config: KubernetesC
     optional('namespaces', () => list((token) => core.listNamespace({ limit: pageSize, _continue: token }, metadataOnly))),
     // Metadata only, and only token secrets: the field selector keeps every other secret out.
     optional('secrets', () =>
-      list((token) => core.listSecretForAllNamespaces({ fieldSelector: `type=${SA_TOKEN_TYPE}`, limit: pageSize, _continue: token }, metadataOnly)),
+      list(async (token) => {
+        const page = await core.listSecretForAllNamespaces({ fieldSelector: `type=${SA_TOKEN_TYPE}`, limit: pageSize, _continue: token }, metadataOnly);
+        if (page.kind !== 'PartialObjectMetadataList') {
+          // A server that ignored the metadata-only request sent values: drop them at once, and say so.
+          for (const secret of page.items) {
+            delete secret.data;
+            delete secret.stringData;
+          }
+          if (!notes.includes(SECRET_DATA_NOTE)) notes.push(SECRET_DATA_NOTE);
+        }
+        return page;
+      }),
     ),
   ]);
   const snapshot: ClusterSnapshot = {
@@ -148,7 +166,7 @@ export const collectSnapshot = async (client: ClusterClient, config: KubernetesC
     }
   }
   await Promise.all(followUps);
-  return { snapshot, missing };
+  return { snapshot, missing, notes };
 };
 
 const dig = (value: unknown, path: string[]): unknown => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
@@ -175,10 +193,10 @@ const collectLive = async (client: ClusterClient, config: KubernetesConfig, ctx:
   const stats: ListStats = { pages: 0, restarts: 0 };
   const identity = `server ${client.server} (kubeconfig cluster ${client.clusterName})`;
   try {
-    const { snapshot, missing } = await collectSnapshot(client, config, stats);
+    const { snapshot, missing, notes: listNotes } = await collectSnapshot(client, config, stats);
     const resolved = resolveCluster(snapshot, resolveOptions(config));
     ctx.log.debug(`kubernetes ${client.context}: ${stats.pages} pages, ${resolved.entitlements.length} entitlements in ${Date.now() - started} ms`);
-    const notes = [identity, ...(stats.restarts ? [`${stats.restarts} list(s) restarted after an expired continue token (410)`] : []), ...resolved.notes];
+    const notes = [identity, ...listNotes, ...(stats.restarts ? [`${stats.restarts} list(s) restarted after an expired continue token (410)`] : []), ...resolved.notes];
     return {
       coverage: [
         { system: 'kubernetes', target: client.context, status: missing.length ? 'partial' : 'ok', ...(missing.length ? { error: missing.join('; ') } : {}), notes },
@@ -231,11 +249,19 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
     if (seen.has(target)) throw new InputError(`kubernetes: cluster "${target}" is named twice (contexts and exports must name distinct clusters)`);
     seen.add(target);
   }
-  // Clients first: a context missing from the kubeconfig is a config error, before any call.
-  const clients = contexts.map((name) => clusterClient(base!, name));
+  // Clients first: a context missing from the kubeconfig is a config error, before any call;
+  // a context whose entry cannot be used (malformed server URL…) fails alone.
+  const clients = contexts.map((name): ClusterClient | ClusterResult => {
+    try {
+      return clusterClient(base!, name);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      return { coverage: [{ system: 'kubernetes', target: name, status: 'failed', error: `kubeconfig: ${describeError(error)}` }], principals: [], entitlements: [], credentials: [] };
+    }
+  });
   const exported = exports.map((entry) => collectExport(entry, config, ctx));
   const limit = pLimit(config.concurrency);
-  const live = await Promise.all(clients.map((client) => limit(() => collectLive(client, config, ctx))));
+  const live = await Promise.all(clients.map((client) => ('coverage' in client ? client : limit(() => collectLive(client, config, ctx)))));
   const results = [...live, ...exported];
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {

@@ -152,6 +152,38 @@ describe('faults', () => {
     }
   });
 
+  it('discards secret data a server sends despite the metadata-only request, and says so', async () => {
+    const fake = await startKubernetesFake(withToken(createKubernetesEstate(6, 10, 'old')), { faults: { ignoreMetadataAccept: true } });
+    try {
+      const path = join(dir, 'old.kubeconfig');
+      writeFileSync(path, kubeconfigFor([{ context: 'old', fake }]));
+      const result = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path }), ctx());
+      expect(fake.secretDataServed).toBeGreaterThan(0);
+      expect(result.coverage[0]!.notes).toContain('the API server answered the metadata-only secrets list with full objects; their data was discarded unread');
+      expect(result.credentials.map((c) => c.id)).toContain('kubernetes:old/Secret:ci/legacy-token');
+      expect(JSON.stringify(result)).not.toContain(Buffer.from('fake-token-ci-legacy-token').toString('base64'));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a kubeconfig entry with an unusable server fails that cluster alone', async () => {
+    const path = join(dir, 'malformed.kubeconfig');
+    writeFileSync(
+      path,
+      kubeconfigFor([{ context: 'prod', fake: prod }]).replace('clusters:\n', 'clusters:\n- name: broken-cluster\n  cluster:\n    server: "not a url"\n').replace(
+        'contexts:\n',
+        'contexts:\n- name: broken\n  context:\n    cluster: broken-cluster\n    user: prod-user\n',
+      ),
+    );
+    const result = await collectKubernetes(kubernetesSchema.parse({ kubeconfig: path, contexts: ['broken', 'prod'] }), ctx());
+    expect(result.coverage.map((row) => [row.target, row.status])).toEqual([
+      ['broken', 'failed'],
+      ['prod', 'ok'],
+    ]);
+    expect(result.coverage[0]!.error).toMatch(/^kubeconfig: /);
+  });
+
   it('restarts a list after 410 Expired and records it', async () => {
     const fake = await startKubernetesFake(createKubernetesEstate(4, 20, 'flaky'), { faults: { expireContinue: 1 } });
     try {

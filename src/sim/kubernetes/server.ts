@@ -14,6 +14,8 @@ export interface KubernetesFaults {
   expireContinue?: number;
   /** Every request answers 401. */
   unauthorized?: boolean;
+  /** Answer full objects even when metadata only is asked for (an old or non-conformant server). */
+  ignoreMetadataAccept?: boolean;
 }
 
 export interface KubernetesFakeOptions {
@@ -250,7 +252,7 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
     }
     const items = bucket(type);
     const accept = request.headers.accept ?? '';
-    const metadataOnly = accept.includes('as=PartialObjectMetadata');
+    const metadataOnly = accept.includes('as=PartialObjectMetadata') && !faults.ignoreMetadataAccept;
     const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     const resourceName = `${plural}${type.group ? `.${type.group}` : ''}`;
 
