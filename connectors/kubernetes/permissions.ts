@@ -30,9 +30,9 @@ export const ENFORCE_RULES = [
 export const kubernetesPermissions = (): PermissionsDocument => ({
   format: 'yaml',
   scan: clusterRole('dutybound-scanner', SCAN_RULES),
-  enforce: clusterRole('dutybound-enforcer', ENFORCE_RULES),
+  enforce: clusterRole('dutybound-enforcer', [...SCAN_RULES, ...ENFORCE_RULES]),
   notes: [
-    'Bind each ClusterRole with a ClusterRoleBinding to the identity dutybound runs as (one per cluster).',
+    'Bind the ClusterRole with a ClusterRoleBinding to the identity dutybound runs as, in each cluster (dutybound-enforcer includes everything dutybound-scanner has).',
     'Secrets are listed with `Accept: …;as=PartialObjectMetadataList` and `fieldSelector=type=kubernetes.io/service-account-token`: metadata only, token secrets only.',
     'Without list on secrets the cluster is scanned with partial coverage (no token credentials).',
     'The JIT resource lists (tarbac, kube-jit, timed role bindings) are only used when a binding is owned by one; drop them if you run none.',
