@@ -132,7 +132,8 @@ describe('permissions', () => {
     expect(scanRole.kind).toBe('ClusterRole');
     expect(scanRole.rules.flatMap((rule) => rule.verbs)).not.toContain('get');
     expect(scanRole.rules.find((rule) => rule.resources.includes('secrets'))!.verbs).toEqual(['list']);
-    expect(enforce.rules.find((rule) => rule.resources.includes('rolebindings'))!.verbs).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    expect(enforce.rules.filter((rule) => rule.resources.includes('rolebindings')).flatMap((rule) => rule.verbs)).toEqual(expect.arrayContaining(['list', 'get', 'patch', 'delete']));
+    expect(enforce.rules.filter((rule) => rule.resources.includes('secrets')).flatMap((rule) => rule.verbs)).not.toContain('delete');
     for (const revoker of kubernetesConnector.revokers) expect(revoker.permissions.length).toBeGreaterThan(0);
   });
 });
