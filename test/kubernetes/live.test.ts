@@ -9,6 +9,7 @@ import { collectKubernetes } from '../../connectors/kubernetes/collect.ts';
 import { kubernetesSchema, type KubernetesConfig } from '../../connectors/kubernetes/schema.ts';
 import { bootstrapObjects, clusterRoleBinding, createKubernetesEstate, rbacExport, roleBinding, secretsExport, serviceAccount, tokenSecret, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
 import { kubeconfigFor, startKubernetesFake, type KubernetesFake } from '../../src/sim/kubernetes/server.ts';
+import { inventorySchema } from '../../src/model/schema.ts';
 
 let dir: string;
 let prod: KubernetesFake;
@@ -41,6 +42,9 @@ describe('live collection', () => {
     expect(live.coverage[0]!.notes?.[0]).toBe(`server ${prod.url} (kubeconfig cluster prod-cluster)`);
     expect(live.entitlements.length).toBeGreaterThan(40);
     expect(live.credentials.length).toBeGreaterThan(0);
+    // What collect returns is a valid inventory file once written out.
+    const written = inventorySchema.safeParse(JSON.parse(JSON.stringify({ schemaVersion: 1, collectedAt: '2026-01-01T00:00:00Z', ...live })));
+    expect(written.error?.issues ?? []).toEqual([]);
     expect(offline.principals).toEqual(live.principals);
     expect(offline.entitlements).toEqual(live.entitlements);
     expect(offline.credentials.map(({ ref: _ref, ...rest }) => rest)).toEqual(live.credentials.map(({ ref: _ref, ...rest }) => rest));
