@@ -192,6 +192,10 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
     return cached.full;
   };
 
+  // Like the API server's watch cache: objects are ready to serve before the first list.
+  for (const objects of store.values()) for (const object of objects.values()) presentJson(object, false);
+  secretDataServed = 0;
+
   const fieldFilter = (selector: string | null) => {
     if (!selector) return () => true;
     const terms = selector.split(',').map((term) => {
