@@ -330,6 +330,10 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const privilegedPrincipals = new Set(entitlementList.filter((entitlement) => entitlement.privileged).map((entitlement) => entitlement.principal));
   const tokens = tokenCredentials(snapshot, privilegedPrincipals);
   notes.push(...tokens.notes);
+  notes.unshift(
+    `read ${snapshot.clusterRoles.length} ClusterRoles, ${snapshot.roles.length} Roles, ${snapshot.clusterRoleBindings.length} ClusterRoleBindings, ${snapshot.roleBindings.length} RoleBindings, ` +
+      `${snapshot.serviceAccounts.length} ServiceAccounts${snapshot.namespaces ? `, ${snapshot.namespaces.length} Namespaces` : ''}${snapshot.tokenSecrets ? `, ${snapshot.tokenSecrets.length} token Secrets` : ''}`,
+  );
   return {
     principals: [...principals.values()].sort((a, b) => compare(a.id, b.id)),
     entitlements: entitlementList,
