@@ -90,28 +90,44 @@ export const collectSnapshot = async (
     }
   };
   const metadataOnly = withHeaders({ Accept: METADATA_ONLY_LIST });
-  const [clusterRoles, clusterRoleBindings, roles, roleBindings, serviceAccounts, namespaces, tokenSecrets] = await Promise.all([
-    required('clusterroles', () => list((token) => rbac.listClusterRole({ limit: pageSize, _continue: token }))),
+  // Queued longest-first, and follow-ups start as soon as what they depend on is in: the
+  // cluster's wall time is its longest chain of pages, not the sum of its lists.
+  const roleBindingsList = required('rolebindings', () => list((token) => rbac.listRoleBindingForAllNamespaces({ limit: pageSize, _continue: token })));
+  // Metadata only, and only token secrets: the field selector keeps every other secret out.
+  const secretsList = optional('secrets', () =>
+    list(async (token) => {
+      const page = await core.listSecretForAllNamespaces({ fieldSelector: `type=${SA_TOKEN_TYPE}`, limit: pageSize, _continue: token }, metadataOnly);
+      if (page.kind !== 'PartialObjectMetadataList') {
+        // A server that ignored the metadata-only request sent values: drop them at once, and say so.
+        for (const secret of page.items) {
+          delete secret.data;
+          delete secret.stringData;
+        }
+        if (!notes.includes(SECRET_DATA_NOTE)) notes.push(SECRET_DATA_NOTE);
+      }
+      return page;
+    }),
+  );
+  const podsList = secretsList.then((secrets) =>
+    secrets?.length ? optional('pods', () => list((token) => core.listPodForAllNamespaces({ limit: pageSize, _continue: token }))) : undefined,
+  );
+  const trackingSince = secretsList.then(async (secrets) => {
+    if (!secrets?.length) return undefined;
+    const maps = await optional('configmaps', () =>
+      list((token) => core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: `metadata.name=${TOKEN_TRACKING_CONFIGMAP}`, limit: pageSize, _continue: token })),
+    );
+    return maps?.[0]?.data?.since;
+  });
+  const [roleBindings, clusterRoleBindings, clusterRoles, roles, serviceAccounts, namespaces, tokenSecrets, pods, since] = await Promise.all([
+    roleBindingsList,
     required('clusterrolebindings', () => list((token) => rbac.listClusterRoleBinding({ limit: pageSize, _continue: token }))),
+    required('clusterroles', () => list((token) => rbac.listClusterRole({ limit: pageSize, _continue: token }))),
     required('roles', () => list((token) => rbac.listRoleForAllNamespaces({ limit: pageSize, _continue: token }))),
-    required('rolebindings', () => list((token) => rbac.listRoleBindingForAllNamespaces({ limit: pageSize, _continue: token }))),
     optional('serviceaccounts', () => list((token) => core.listServiceAccountForAllNamespaces({ limit: pageSize, _continue: token }))),
     optional('namespaces', () => list((token) => core.listNamespace({ limit: pageSize, _continue: token }, metadataOnly))),
-    // Metadata only, and only token secrets: the field selector keeps every other secret out.
-    optional('secrets', () =>
-      list(async (token) => {
-        const page = await core.listSecretForAllNamespaces({ fieldSelector: `type=${SA_TOKEN_TYPE}`, limit: pageSize, _continue: token }, metadataOnly);
-        if (page.kind !== 'PartialObjectMetadataList') {
-          // A server that ignored the metadata-only request sent values: drop them at once, and say so.
-          for (const secret of page.items) {
-            delete secret.data;
-            delete secret.stringData;
-          }
-          if (!notes.includes(SECRET_DATA_NOTE)) notes.push(SECRET_DATA_NOTE);
-        }
-        return page;
-      }),
-    ),
+    secretsList,
+    podsList,
+    trackingSince,
   ]);
   const snapshot: ClusterSnapshot = {
     cluster: client.context,
@@ -122,23 +138,10 @@ export const collectSnapshot = async (
     serviceAccounts: serviceAccounts ?? [],
     ...(namespaces ? { namespaces } : {}),
     ...(tokenSecrets ? { tokenSecrets } : {}),
+    ...(pods ? { pods } : {}),
+    ...(since ? { tokenTrackingSince: since } : {}),
   };
   const followUps: Promise<unknown>[] = [];
-  if (tokenSecrets?.length) {
-    followUps.push(
-      optional('pods', () => list((token) => core.listPodForAllNamespaces({ limit: pageSize, _continue: token }))).then((pods) => {
-        if (pods) snapshot.pods = pods;
-      }),
-      optional('configmaps', () =>
-        list((token) =>
-          core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: `metadata.name=${TOKEN_TRACKING_CONFIGMAP}`, limit: pageSize, _continue: token }),
-        ),
-      ).then((maps) => {
-        const since = maps?.[0]?.data?.since;
-        if (since) snapshot.tokenTrackingSince = since;
-      }),
-    );
-  }
   const owners = jitOwnerTypes([...clusterRoleBindings, ...roleBindings].map((binding) => binding.metadata));
   if (owners.length) {
     const jitOwners = new Map<string, { expiresAt?: string; grantId?: string }>();
