@@ -176,7 +176,7 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
     id: 'nodes-modify',
     title: 'Change nodes (labels and taints steer privileged pods)',
     privileged: 'always',
-    match: (rule, scope) => grants(rule, ['update', 'patch'], '', ['nodes'], scope),
+    match: (rule, scope) => grants(rule, ['update', 'patch'], '', ['nodes', 'nodes/status'], scope),
   },
 ];
 

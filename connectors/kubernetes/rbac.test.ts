@@ -148,12 +148,13 @@ describe('effective RBAC: the gaps other tools leave', () => {
     expect(of(entitlements, 'ServiceAccount:ci/builder')).toEqual([expect.objectContaining({ privilege: 'ClusterRole/secret-reader', privileged: true })]);
   });
 
-  it('expands system:serviceaccounts:<ns> to its service accounts (protected), keeps the group itself, and hides control-plane users unless asked', () => {
+  it('expands system:serviceaccounts:<ns> to its service accounts (protected), keeps the group itself, shows system:anonymous, and hides control-plane users unless asked', () => {
     const parts = {
-      clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('system:kube-scheduler', [CONFIGMAPS_READ])],
+      clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('system:kube-scheduler', [CONFIGMAPS_READ]), clusterRole('secret-reader', [SECRETS_READ])],
       clusterRoleBindings: [
         crb('oops', 'cluster-admin', [{ kind: 'Group', name: 'system:serviceaccounts:apps', apiGroup: RBAC }]),
         crb('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler', apiGroup: RBAC }]),
+        crb('anonymous-secrets', 'secret-reader', [{ kind: 'User', name: 'system:anonymous', apiGroup: RBAC }]),
       ],
       serviceAccounts: [sa('apps', 'web'), sa('apps', 'worker'), sa('other', 'x')],
     };
@@ -165,6 +166,7 @@ describe('effective RBAC: the gaps other tools leave', () => {
     expect(of(entitlements, 'ServiceAccount:apps/web')[0]!.ref?.protected).toBeTruthy();
     expect(of(entitlements, 'ServiceAccount:other/x')).toEqual([]);
     expect(of(entitlements, 'User:system:kube-scheduler')).toEqual([]);
+    expect(of(entitlements, 'User:system:anonymous')).toEqual([expect.objectContaining({ privilege: 'ClusterRole/secret-reader', privileged: true })]);
     const withSystem = resolveCluster(snapshot(parts), { ...options, includeSystemSubjects: true });
     expect(of(withSystem.entitlements, 'User:system:kube-scheduler')).toEqual([expect.objectContaining({ privileged: false })]);
     expect(of(withSystem.entitlements, 'User:system:kube-scheduler')[0]!.ref?.protected).toMatch(/system:/);

@@ -300,7 +300,8 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           addEntitlement({ ...base, principal: addServiceAccount(sa[1]!, sa[2]!), via, ref });
           continue;
         }
-        if (!options.includeSystemSubjects && subject.name.startsWith('system:')) continue;
+        // system:anonymous is everyone without credentials: never a control-plane detail.
+        if (!options.includeSystemSubjects && subject.name.startsWith('system:') && subject.name !== 'system:anonymous') continue;
         addEntitlement({ ...base, principal: addUser(subject.name), via, ref });
       } else if (subject.kind === 'Group') {
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
