@@ -155,6 +155,7 @@ describe('effective RBAC: the gaps other tools leave', () => {
         crb('oops', 'cluster-admin', [{ kind: 'Group', name: 'system:serviceaccounts:apps', apiGroup: RBAC }]),
         crb('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler', apiGroup: RBAC }]),
         crb('anonymous-secrets', 'secret-reader', [{ kind: 'User', name: 'system:anonymous', apiGroup: RBAC }]),
+        crb('system:service-account-issuer-discovery', 'system:kube-scheduler', [{ kind: 'Group', name: 'system:serviceaccounts', apiGroup: RBAC }]),
       ],
       serviceAccounts: [sa('apps', 'web'), sa('apps', 'worker'), sa('other', 'x')],
     };
@@ -165,11 +166,14 @@ describe('effective RBAC: the gaps other tools leave', () => {
     ]);
     expect(of(entitlements, 'ServiceAccount:apps/web')[0]!.ref?.protected).toBeTruthy();
     expect(of(entitlements, 'ServiceAccount:other/x')).toEqual([]);
+    // A harmless role bound to every service account stays on the group, not on each member.
+    expect(of(entitlements, 'Group:system:serviceaccounts')).toHaveLength(1);
     expect(of(entitlements, 'User:system:kube-scheduler')).toEqual([]);
     expect(of(entitlements, 'User:system:anonymous')).toEqual([expect.objectContaining({ privilege: 'ClusterRole/secret-reader', privileged: true })]);
     const withSystem = resolveCluster(snapshot(parts), { ...options, includeSystemSubjects: true });
     expect(of(withSystem.entitlements, 'User:system:kube-scheduler')).toEqual([expect.objectContaining({ privileged: false })]);
     expect(of(withSystem.entitlements, 'User:system:kube-scheduler')[0]!.ref?.protected).toMatch(/system:/);
+    expect(of(withSystem.entitlements, 'ServiceAccount:other/x')).toEqual([expect.objectContaining({ via: 'group/system:serviceaccounts/binding/ClusterRoleBinding/system:service-account-issuer-discovery' })]);
   });
 });
 

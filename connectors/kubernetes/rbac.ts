@@ -306,8 +306,10 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       } else if (subject.kind === 'Group') {
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
         addEntitlement({ ...base, principal: addGroup(subject.name), via, ref });
-        // Members of the service-account groups are known: each holds the access too.
-        if (subject.name === 'system:serviceaccounts' || subject.name.startsWith('system:serviceaccounts:')) {
+        // Members of the service-account groups are known: each holds the access too. Listed per
+        // member when it is privileged (or asked for): every cluster binds discovery roles to all of them.
+        const memberGroup = subject.name === 'system:serviceaccounts' || subject.name.startsWith('system:serviceaccounts:');
+        if (memberGroup && (classification.privileged || options.includeSystemSubjects)) {
           const namespace = subject.name === 'system:serviceaccounts' ? null : subject.name.slice('system:serviceaccounts:'.length);
           for (const sa of snapshot.serviceAccounts) {
             if (namespace !== null && sa.metadata?.namespace !== namespace) continue;
