@@ -48,6 +48,15 @@ describe('effective RBAC: the gaps other tools leave', () => {
     expect(masters[0]).toMatchObject({ privilege: 'ClusterRole/cluster-admin', level: 'admin', privileged: true, resource: '*', via: 'implicit/system:masters' });
     expect(masters[0]!.ref?.protected).toMatch(/authorizer/);
     expect(principals.find((p) => p.id === 'kubernetes:prod/Group:system:masters')).toMatchObject({ kind: 'group', human: 'unknown' });
+    // With the bootstrap binding intact the access is stated once, by the binding; a weakened cluster-admin role does not hide the bypass.
+    const bootstrap = { clusterRoleBindings: [crb('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters', apiGroup: RBAC }])] };
+    expect(of(resolveCluster(snapshot({ ...bootstrap, clusterRoles: [clusterRole('cluster-admin', [ALL])] }), options).entitlements, 'Group:system:masters').map((e) => e.via)).toEqual([
+      'binding/ClusterRoleBinding/cluster-admin',
+    ]);
+    expect(of(resolveCluster(snapshot({ ...bootstrap, clusterRoles: [clusterRole('cluster-admin', [CONFIGMAPS_READ])] }), options).entitlements, 'Group:system:masters').map((e) => e.via)).toEqual([
+      'binding/ClusterRoleBinding/cluster-admin',
+      'implicit/system:masters',
+    ]);
   });
 
   it('a RoleBinding to a ClusterRole grants that ClusterRole in the binding namespace only', () => {

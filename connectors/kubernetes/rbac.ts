@@ -190,19 +190,6 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     if (!entitlements.has(key)) entitlements.set(key, entitlement);
   };
 
-  // system:masters bypasses the authorizer entirely: its members are cluster-admin with or without a binding.
-  addEntitlement({
-    principal: addGroup(SYSTEM_MASTERS),
-    system: 'kubernetes',
-    target: cluster,
-    resource: '*',
-    privilege: 'ClusterRole/cluster-admin',
-    level: 'admin',
-    privileged: true,
-    via: 'implicit/system:masters',
-    ref: { cluster, protected: 'system:masters is built into the API server authorizer (no binding to remove)', risks: ['cluster-admin'] },
-  });
-
   const bindings: BindingView[] = [
     ...snapshot.clusterRoleBindings.map((binding): BindingView => ({
       kind: 'ClusterRoleBinding',
@@ -325,6 +312,25 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
         notes.push(`${where}: subject kind "${subject.kind}" is not User, Group or ServiceAccount; skipped`);
       }
     }
+  }
+  // system:masters bypasses the authorizer entirely: its members are cluster-admin with or without
+  // a binding. Stated once: the bootstrap cluster-admin binding, when present and intact, says it already.
+  const mastersId = addGroup(SYSTEM_MASTERS);
+  const mastersBound = [...entitlements.values()].some(
+    (entitlement) => entitlement.principal === mastersId && entitlement.level === 'admin' && entitlement.resource === '*',
+  );
+  if (!mastersBound) {
+    addEntitlement({
+      principal: mastersId,
+      system: 'kubernetes',
+      target: cluster,
+      resource: '*',
+      privilege: 'ClusterRole/cluster-admin',
+      level: 'admin',
+      privileged: true,
+      via: 'implicit/system:masters',
+      ref: { cluster, protected: 'system:masters is built into the API server authorizer (no binding to remove)', risks: ['cluster-admin'] },
+    });
   }
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
