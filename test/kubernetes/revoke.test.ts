@@ -81,6 +81,8 @@ describe('binding revoker', () => {
     const before = writes();
     const masters = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/Group:system:masters')!;
     await expect(bindingSubjectRevoker.revoke({ entitlement: masters }, config, ctx)).rejects.toThrow(/refused/);
+    const implicit = { ...masters, via: 'implicit/system:masters', ref: { cluster: 'prod', protected: 'system:masters is built into the API server authorizer' } };
+    await expect(bindingSubjectRevoker.revoke({ entitlement: implicit }, config, ctx)).rejects.toThrow(/refused: system:masters is built into/);
     const dave = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/User:dave@example.com')!;
     await expect(bindingSubjectRevoker.revoke({ entitlement: dave }, config, ctx)).rejects.toThrow(/refused: binding system:custom is a system: binding/);
     const self = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/ServiceAccount:dutybound/scanner')!;
