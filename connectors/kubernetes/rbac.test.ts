@@ -110,6 +110,19 @@ describe('effective RBAC: the gaps other tools leave', () => {
     expect(principals.find((p) => p.name === 'ci/deployer')).toMatchObject({ human: false, kind: 'service-account', createdAt: '2025-01-01T00:00:00.000Z' });
   });
 
+  it('reads a namespace-less ServiceAccount subject of a RoleBinding as the binding namespace (and protects kube-system ones)', () => {
+    const { entitlements } = resolveCluster(
+      snapshot({
+        clusterRoles: [clusterRole('secret-reader', [SECRETS_READ])],
+        roleBindings: [rb('kube-system', 'reader', 'ClusterRole', 'secret-reader', [{ kind: 'ServiceAccount', name: 'helper' }])],
+      }),
+      options,
+    );
+    const helper = of(entitlements, 'ServiceAccount:kube-system/helper');
+    expect(helper).toEqual([expect.objectContaining({ resource: 'kube-system', privileged: true })]);
+    expect(helper[0]!.ref?.protected).toMatch(/kube-system/);
+  });
+
   it('resolves an aggregated ClusterRole offline from its selectors, transitively (admin ⊃ edit ⊃ view)', () => {
     const label = (key: string) => ({ metadata: { labels: { [`rbac.authorization.k8s.io/${key}`]: 'true' } } });
     const aggregate = (key: string) => ({ aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/${key}`]: 'true' } }] } });

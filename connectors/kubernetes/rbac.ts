@@ -112,11 +112,11 @@ const bindingName = (binding: BindingView) =>
   binding.namespace === null ? `ClusterRoleBinding/${binding.metadata.name}` : `RoleBinding/${binding.namespace}/${binding.metadata.name}`;
 
 /** Why enforce must never touch this subject of this binding (undefined: it may). */
-export const protectionReason = (binding: { name?: string; labels?: Record<string, string> }, subject: RbacV1Subject): string | undefined => {
+export const protectionReason = (binding: { name?: string; namespace?: string | null; labels?: Record<string, string> }, subject: RbacV1Subject): string | undefined => {
   if (subject.name.startsWith('system:')) return `subject ${subject.name} is a system: identity`;
   if (binding.name?.startsWith('system:')) return `binding ${binding.name} is a system: binding`;
   if (binding.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return `binding ${binding.name} is a bootstrap default`;
-  if (subject.kind === 'ServiceAccount' && subject.namespace === 'kube-system') return 'kube-system service accounts run the control plane';
+  if (subject.kind === 'ServiceAccount' && (subject.namespace || binding.namespace) === 'kube-system') return 'kube-system service accounts run the control plane';
   return undefined;
 };
 
@@ -263,7 +263,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       ...(markers.grantId ? { grantId: markers.grantId } : {}),
     };
     for (const subject of binding.subjects) {
-      const protection = protectionReason({ name: binding.metadata.name, labels: binding.metadata.labels }, subject);
+      const protection = protectionReason({ name: binding.metadata.name, namespace: binding.namespace, labels: binding.metadata.labels }, subject);
       const ref = {
         cluster,
         binding: bindingRef,

@@ -98,7 +98,7 @@ export const bindingSubjectRevoker: Revoker<KubernetesConfig> = {
     if (isSelf(ref.subject, self, ref.binding.namespace)) throw new Error(`kubernetes ${ref.cluster}: refused: ${ref.subject.kind} ${ref.subject.name} is dutybound's own identity`);
     const binding = await readBinding(client, ref.binding);
     if (ref.binding.uid && binding.metadata?.uid !== ref.binding.uid) throw new Error(`kubernetes ${ref.cluster}: ${where} was re-created since the scan (uid changed); not touching it`);
-    const protection = protectionReason({ name: binding.metadata?.name, labels: binding.metadata?.labels }, ref.subject);
+    const protection = protectionReason({ name: binding.metadata?.name, namespace: binding.metadata?.namespace, labels: binding.metadata?.labels }, ref.subject);
     if (protection) throw new Error(`kubernetes ${ref.cluster}: refused: ${protection}`);
     const subjects = binding.subjects ?? [];
     const matches = subjects.map((subject, index) => (sameSubject(subject, ref.subject!, ref.binding!.namespace) ? index : -1)).filter((index) => index >= 0);
