@@ -5,7 +5,7 @@ import type { V1ClusterRole, V1ClusterRoleBinding, V1Namespace, V1Pod, V1Role, V
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { parse } from 'yaml';
 import { InputError, inputErrors } from '../../src/errors.ts';
-import { SA_TOKEN_TYPE, type ClusterSnapshot } from './types.ts';
+import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot } from './types.ts';
 
 const MODEL: Record<string, string> = {
   ClusterRole: 'V1ClusterRole',
@@ -95,6 +95,12 @@ export const readExport = (cluster: string, file: string, secretsFile?: string):
         case 'Pod':
           pods.push(toModel<V1Pod>(kind, item));
           break;
+        case 'ConfigMap': {
+          const since = (item.data as Record<string, unknown> | undefined)?.since;
+          const meta = item.metadata as { name?: string; namespace?: string };
+          if (meta.name === TOKEN_TRACKING_CONFIGMAP && meta.namespace === 'kube-system' && typeof since === 'string') snapshot.tokenTrackingSince = since;
+          break;
+        }
         default:
           break; // other kinds in a combined export carry no RBAC
       }

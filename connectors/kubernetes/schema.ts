@@ -15,7 +15,7 @@ const exportSchema = z
       .string()
       .optional()
       .describe(
-        'Optional list of service-account token secrets and pods: `kubectl get secrets -A --field-selector type=kubernetes.io/service-account-token -o json` (data fields are dropped on read), pods optional for mount checks.',
+        'Optional List of service-account token secrets (`kubectl get secrets -A --field-selector type=kubernetes.io/service-account-token -o json`; data fields are dropped on read), optionally with pods (mount checks) and the kube-system/kube-apiserver-legacy-service-account-token-tracking ConfigMap (never-used tokens).',
       ),
   })
   .strict();

@@ -42,6 +42,9 @@ describe('live collection', () => {
     expect(live.coverage[0]!.notes?.[0]).toBe(`server ${prod.url} (kubeconfig cluster prod-cluster)`);
     expect(live.entitlements.length).toBeGreaterThan(40);
     expect(live.credentials.length).toBeGreaterThan(0);
+    // Token use is tracked (the API server's ConfigMap): unlabelled tokens are known never used.
+    expect(live.credentials.some((credential) => credential.lastUsedAt === null)).toBe(true);
+    expect(live.credentials.some((credential) => typeof credential.lastUsedAt === 'string')).toBe(true);
     // What collect returns is a valid inventory file once written out.
     const written = inventorySchema.safeParse(JSON.parse(JSON.stringify({ schemaVersion: 1, collectedAt: '2026-01-01T00:00:00Z', ...live })));
     expect(written.error?.issues ?? []).toEqual([]);

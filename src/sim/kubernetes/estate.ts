@@ -128,6 +128,13 @@ export const bootstrapObjects = (): KubeObject[] => [
   clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
   serviceAccount('default', 'default'),
   serviceAccount('kube-system', 'default'),
+  // Written by the API server (1.26+) when it starts tracking legacy token use.
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'kube-apiserver-legacy-service-account-token-tracking', namespace: 'kube-system' },
+    data: { since: '2024-06-01' },
+  },
 ];
 
 /**
@@ -201,10 +208,15 @@ export const rbacExport = (objects: readonly KubeObject[]) => ({
   items: objects.filter((object) => RBAC_EXPORT_KINDS.has(object.kind)),
 });
 
-/** What `kubectl get secrets -A --field-selector type=kubernetes.io/service-account-token -o json` plus pods prints (data included, as kubectl would). */
+/** Token secrets (data included, as kubectl prints them), pods and the token-tracking ConfigMap, as one List. */
 export const secretsExport = (objects: readonly KubeObject[]) => ({
   apiVersion: 'v1',
   kind: 'List',
   metadata: { resourceVersion: '' },
-  items: objects.filter((object) => (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token') || object.kind === 'Pod'),
+  items: objects.filter(
+    (object) =>
+      (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token') ||
+      object.kind === 'Pod' ||
+      (object.kind === 'ConfigMap' && object.metadata.name === 'kube-apiserver-legacy-service-account-token-tracking'),
+  ),
 });
