@@ -1,8 +1,11 @@
 // The registry of privilege connectors: id → connector. A test asserts every folder here is registered.
 import type { System } from '../src/model/index.ts';
+import { awsConnector } from './aws/index.ts';
 import type { PrivilegeConnector } from './types.ts';
 
-export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<System, PrivilegeConnector>([]);
+export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<System, PrivilegeConnector>([
+  ['aws', awsConnector],
+]);
 
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */
 export const SOURCE_FOLDERS = ['files', 'ical'] as const;
