@@ -5,6 +5,8 @@ import pLimit from 'p-limit';
 import { describeError } from '../../src/errors.ts';
 import type { Coverage } from '../../src/model/index.ts';
 import type { CollectContext, CollectResult } from '../types.ts';
+import type { PolicyDocument } from './classify.ts';
+import { buildIdentityCenter, fetchIdentityCenter, identityCenterTarget } from './identityCenter.ts';
 import { buildAccount, sortInventory, type AccessKeyId, type AccountInventory } from './build.ts';
 import { awsClients, type AwsClientOptions, type AwsClients } from './clients.ts';
 import type { CredentialReportRow } from './credentialReport.ts';
@@ -93,6 +95,8 @@ const liveTargets = async (config: AwsConfig, clients: AwsClients, pageSize: num
 interface AccountOutcome {
   coverage: Coverage;
   inventory?: AccountInventory;
+  /** AWS-managed policy documents seen in the account (the same everywhere), for permission sets. */
+  documents?: Map<string, PolicyDocument>;
 }
 
 const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions): Promise<AccountOutcome> => {
@@ -117,7 +121,8 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
     const coverage: Coverage = { system: 'aws', target: target.id, status: reportError ? 'partial' : 'ok' };
     if (reportError) coverage.error = `${reportError} (access keys and console passwords not collected)`;
     if (inventory.notes.length) coverage.notes = inventory.notes;
-    return { coverage, inventory };
+    const documents = new Map([...details.policies.values()].filter((p) => p.document && p.arn.startsWith('arn:aws:iam::aws:')).map((p) => [p.arn, p.document!]));
+    return { coverage, inventory, documents };
   } finally {
     iam.destroy();
   }
@@ -125,37 +130,64 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
 
 const byTarget = (a: Coverage, b: Coverage) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
 
-export const collectLive = async (config: AwsConfig, ctx: CollectContext, options: AwsCollectOptions, result: CollectResult): Promise<void> => {
-  const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
+/** Accounts live; AWS-managed policy documents seen, for classifying permission sets. */
+export const collectLive = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, result: CollectResult): Promise<Map<string, PolicyDocument>> => {
+  const documents = new Map<string, PolicyDocument>();
+  let targets: Target[];
   try {
-    let targets: Target[];
-    try {
-      targets = await liveTargets(config, clients, options.pageSize);
-    } catch (error) {
-      result.coverage.push({ system: 'aws', target: config.organization.enabled ? 'organization' : 'accounts', status: 'failed', error: describeError(error) });
-      return;
-    }
-    if (ctx.onlyTarget) targets = targets.filter((t) => t.id === ctx.onlyTarget);
-    const limit = pLimit(config.concurrency);
-    const outcomes = await Promise.all(
-      targets.map((target) =>
-        limit(async (): Promise<AccountOutcome> => {
-          if (ctx.signal?.aborted) return { coverage: { system: 'aws', target: target.id, status: 'failed', error: 'collection aborted' } };
-          try {
-            return await collectAccount(target, config, ctx, clients, options);
-          } catch (error) {
-            ctx.log.warn(`aws ${target.id}: ${describeError(error)}`);
-            return { coverage: { system: 'aws', target: target.id, status: 'failed', error: describeError(error) } };
-          }
-        }),
-      ),
-    );
-    for (const outcome of outcomes) {
-      result.coverage.push(outcome.coverage);
-      if (outcome.inventory) merge(result, outcome.inventory);
-    }
+    targets = await liveTargets(config, clients, options.pageSize);
+  } catch (error) {
+    result.coverage.push({ system: 'aws', target: config.organization.enabled ? 'organization' : 'accounts', status: 'failed', error: describeError(error) });
+    return documents;
+  }
+  if (ctx.onlyTarget) targets = targets.filter((t) => t.id === ctx.onlyTarget);
+  const limit = pLimit(config.concurrency);
+  const outcomes = await Promise.all(
+    targets.map((target) =>
+      limit(async (): Promise<AccountOutcome> => {
+        if (ctx.signal?.aborted) return { coverage: { system: 'aws', target: target.id, status: 'failed', error: 'collection aborted' } };
+        try {
+          return await collectAccount(target, config, ctx, clients, options);
+        } catch (error) {
+          ctx.log.warn(`aws ${target.id}: ${describeError(error)}`);
+          return { coverage: { system: 'aws', target: target.id, status: 'failed', error: describeError(error) } };
+        }
+      }),
+    ),
+  );
+  for (const outcome of outcomes) {
+    result.coverage.push(outcome.coverage);
+    if (outcome.inventory) merge(result, outcome.inventory);
+    for (const [arn, document] of outcome.documents ?? []) documents.set(arn, document);
+  }
+  return documents;
+};
+
+/** Identity Center, with the caller's own credentials (management or delegated administrator account). */
+const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, documents: Map<string, PolicyDocument>, result: CollectResult): Promise<void> => {
+  const settings = config.identityCenter;
+  const region = settings.region ?? config.region;
+  const sso = clients.ssoAdmin(region);
+  const store = clients.identityStore(region);
+  try {
+    const data = await fetchIdentityCenter(sso, store, { instanceArn: settings.instanceArn, identityStoreId: settings.identityStoreId, concurrency: config.concurrency });
+    const target = identityCenterTarget(data.identityStoreId);
+    // Explicit accounts limit the assignments reported; an Organization or the caller's account take them all.
+    let accounts = config.accounts.length && !config.organization.enabled ? new Set(config.accounts.map((a) => (typeof a === 'string' ? a : a.id))) : undefined;
+    if (ctx.onlyTarget && ctx.onlyTarget !== target) accounts = new Set([ctx.onlyTarget]);
+    const built = buildIdentityCenter(data, { now: ctx.now, lists: config.classifier, documents, accounts });
+    result.principals.push(...(ctx.onlyTarget && ctx.onlyTarget !== target ? built.principals.filter((p) => built.entitlements.some((e) => e.principal === p.id)) : built.principals));
+    result.entitlements.push(...built.entitlements);
+    const customer = [...data.permissionSets.values()].filter((ps) => ps.customerManagedPolicies.length).map((ps) => ps.name);
+    const row: Coverage = { system: 'aws', target, status: 'ok' };
+    if (customer.length) row.notes = [`permission sets with customer-managed policies (classified at least write, their documents not read): ${customer.sort().join(', ')}`];
+    result.coverage.push(row);
+  } catch (error) {
+    ctx.log.warn(`aws identity center: ${describeError(error)}`);
+    result.coverage.push({ system: 'aws', target: settings.identityStoreId ? identityCenterTarget(settings.identityStoreId) : 'identitycenter', status: 'failed', error: describeError(error) });
   } finally {
-    clients.destroy();
+    sso.destroy();
+    store.destroy();
   }
 };
 
@@ -164,7 +196,15 @@ export const wantsLive = (config: AwsConfig): boolean => config.accounts.length 
 
 export const collectAws = async (config: AwsConfig, ctx: CollectContext, options: AwsCollectOptions = {}): Promise<CollectResult> => {
   const result = collectExports(config, ctx);
-  if (wantsLive(config)) await collectLive(config, ctx, options, result);
+  if (wantsLive(config) || config.identityCenter.enabled) {
+    const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
+    try {
+      const documents = wantsLive(config) ? await collectLive(config, ctx, clients, options, result) : new Map<string, PolicyDocument>();
+      if (config.identityCenter.enabled) await collectIdentityCenter(config, ctx, clients, documents, result);
+    } finally {
+      clients.destroy();
+    }
+  }
   result.coverage.sort(byTarget);
   return sortInventory(result);
 };
