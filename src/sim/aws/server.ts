@@ -336,6 +336,15 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
         const page = pageOf(group.members, body, 50);
         return { GroupMemberships: page.items.map((m) => ({ IdentityStoreId: center().identityStoreId, MembershipId: m.membershipId, GroupId: group.id, MemberId: { UserId: m.userId } })), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
       }
+      case 'identitystore:CreateGroupMembership': {
+        const group = center().groups.find((g) => g.id === body.GroupId);
+        const userId = (body.MemberId as { UserId?: string } | undefined)?.UserId;
+        if (!group || !center().users.some((u) => u.id === userId)) throw new AwsFault(400, 'ResourceNotFoundException', 'Group or user not found');
+        if (group.members.some((m) => m.userId === userId)) throw new AwsFault(400, 'ConflictException', 'Membership exists');
+        const membershipId = `m-${userId}-${group.name}`;
+        group.members.push({ userId: userId!, membershipId });
+        return { MembershipId: membershipId, IdentityStoreId: center().identityStoreId };
+      }
       case 'identitystore:DeleteGroupMembership': {
         for (const group of center().groups) {
           const before = group.members.length;
