@@ -2,7 +2,7 @@
 // Live collection and export import both end here, so the same estate gives the same inventory.
 import type { Credential, Entitlement, Principal } from '../../src/model/index.ts';
 import type { AuthorizationDetails, IamRole, IamUser, InlinePolicy, Tag } from './authz.ts';
-import { classifyPolicy, type ClassifierLists, type PolicyDocument, type Statement } from './classify.ts';
+import { classifyPolicy, type Classification, type ClassifierLists, type PolicyDocument, type Statement } from './classify.ts';
 import type { CredentialReportRow } from './credentialReport.ts';
 import type { AwsConfig } from './schema.ts';
 
@@ -72,12 +72,29 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
     return document;
   };
 
+  // Many principals hold the same policies with the same Deny set: classify each combination once.
+  const documentIds = new Map<PolicyDocument, number>();
+  const docId = (document: PolicyDocument | undefined): number => {
+    if (!document) return 0;
+    const known = documentIds.get(document);
+    if (known !== undefined) return known;
+    const id = documentIds.size + 1;
+    documentIds.set(document, id);
+    return id;
+  };
+  const classified = new Map<string, Classification>();
+
   const addEntitlements = (principal: string, held: Held[], boundaryArn: string | undefined, lastUsedAt?: string | null): boolean => {
-    const denies = denyStatements(held.map((h) => h.document));
+    const denying = held.map((h) => h.document).filter((d) => d?.Statement.some((s) => s.Effect === 'Deny'));
+    const denies = denyStatements(denying);
     const boundary = boundaryArn ? managedDocument(boundaryArn) : undefined;
+    const context = `${docId(boundary)}|${denying.map(docId).sort().join(',')}`;
     let privileged = false;
     for (const h of held) {
-      const c = classifyPolicy(h.privilege.replace(/^inline:/, ''), h.document, { denies, boundary, now: options.now, lists: options.classifier });
+      const name = h.privilege.replace(/^inline:/, '');
+      const cacheKey = `${name}|${docId(h.document)}|${context}`;
+      let c = classified.get(cacheKey);
+      if (!c) classified.set(cacheKey, (c = classifyPolicy(name, h.document, { denies, boundary, now: options.now, lists: options.classifier })));
       privileged ||= c.privileged;
       entitlements.push({
         principal,

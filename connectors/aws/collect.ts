@@ -7,9 +7,8 @@ import type { Coverage } from '../../src/model/index.ts';
 import type { CollectContext, CollectResult } from '../types.ts';
 import type { PolicyDocument } from './classify.ts';
 import { buildIdentityCenter, fetchIdentityCenter, identityCenterTarget } from './identityCenter.ts';
-import { buildAccount, sortInventory, type AccessKeyId, type AccountInventory } from './build.ts';
+import { buildAccount, sortInventory, type AccountInventory } from './build.ts';
 import { awsClients, type AwsClientOptions, type AwsClients } from './clients.ts';
-import type { CredentialReportRow } from './credentialReport.ts';
 import { readAuthorizationDetails, readCredentialReport, resolveIn } from './export.ts';
 import { fetchAccessKeyIds, fetchAuthorizationDetails, fetchCredentialReport, stepError } from './live.ts';
 import type { AwsConfig } from './schema.ts';
@@ -107,16 +106,17 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
       });
   const iam = clients.iam(iamCredentials);
   try {
+    // The report's generation (seconds on AWS) runs while the authorization details are paged.
+    const reportTask = (async () => {
+      const report = await fetchCredentialReport(iam, ctx.now, config.credentialReportMaxAgeHours, options.reportPollMs ?? 2000);
+      const accessKeyIds = config.resolveAccessKeyIds ? await fetchAccessKeyIds(iam, report) : undefined;
+      return { report, accessKeyIds };
+    })().then(
+      (value) => ({ ...value, error: undefined }),
+      (error: unknown) => ({ report: undefined, accessKeyIds: undefined, error: describeError(error) }),
+    );
     const details = await fetchAuthorizationDetails(iam, options.pageSize);
-    let report: CredentialReportRow[] | undefined;
-    let reportError: string | undefined;
-    let accessKeyIds: Map<string, AccessKeyId[]> | undefined;
-    try {
-      report = await fetchCredentialReport(iam, ctx.now, config.credentialReportMaxAgeHours, options.reportPollMs ?? 2000);
-      if (config.resolveAccessKeyIds) accessKeyIds = await fetchAccessKeyIds(iam, report);
-    } catch (error) {
-      reportError = describeError(error);
-    }
+    const { report, accessKeyIds, error: reportError } = await reportTask;
     const inventory = buildAccount({ account: target.id, details, report, accessKeyIds }, buildOptions(config, ctx.now));
     const coverage: Coverage = { system: 'aws', target: target.id, status: reportError ? 'partial' : 'ok' };
     if (reportError) coverage.error = `${reportError} (access keys and console passwords not collected)`;

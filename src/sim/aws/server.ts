@@ -26,9 +26,12 @@ export interface AwsFakeOptions {
 
 export interface AwsFake extends FakeServer {
   estate: FakeAwsEstate;
-  /** Calls per account (by the signing credentials), every service included. */
+  /** Calls per account, by the assumed-role credentials that signed them; the caller's own credentials count under `caller`. */
   callsByAccount: Map<string, number>;
 }
+
+/** Key of callsByAccount for calls signed with the caller's own (not assumed) credentials. */
+export const CALLER = 'caller';
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -127,10 +130,16 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
     return found;
   };
 
+  const detailsCache = new Map<string, { version: number; items: ReturnType<typeof gaadItems> }>();
+  let version = 0;
   const iam = (action: string, params: URLSearchParams, a: FakeAccount): Record<string, unknown> | undefined => {
+    if (!/^(Get|List|Generate)/.test(action)) version += 1;
     switch (action) {
       case 'GetAccountAuthorizationDetails': {
-        const items = gaadItems(a);
+        // Rendered once per account and estate version: pages of one listing see one snapshot.
+        let cached = detailsCache.get(a.id);
+        if (!cached || cached.version !== version) detailsCache.set(a.id, (cached = { version, items: gaadItems(a) }));
+        const items = cached.items;
         const max = Math.min(Number(params.get('MaxItems') ?? 100) || 100, 1000);
         const start = decodeMarker(params.get('Marker'));
         const page = items.slice(start, start + max);
@@ -362,8 +371,10 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
 
   const handler = (request: FakeRequest): FakeResponse => {
     const { accessKeyId, service } = signer(request);
-    const callerAccount = sessionKeys.get(accessKeyId) ?? estate.managementAccount;
-    callsByAccount.set(callerAccount, (callsByAccount.get(callerAccount) ?? 0) + 1);
+    const session = sessionKeys.get(accessKeyId);
+    const callerAccount = session ?? estate.managementAccount;
+    const counted = session ?? CALLER;
+    callsByAccount.set(counted, (callsByAccount.get(counted) ?? 0) + 1);
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') {
       const [prefix, op] = target.split('.');
@@ -399,6 +410,7 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
     callsByAccount,
     resetCalls() {
       server.resetCalls();
+      version += 1;
       callsByAccount.clear();
       operationCalls.clear();
     },
