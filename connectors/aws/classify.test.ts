@@ -90,6 +90,9 @@ describe('classifyPolicy', () => {
     const boundaryAllButIam = doc(allow('*'), deny('iam:*'));
     expect(classifyPolicy('p', doc(allow('iam:*')), ctx({ boundary: boundaryAllButIam })).privileged).toBe(false);
     expect(classifyPolicy('p', doc(allow('*')), ctx({ boundary: doc(allow('*')) })).level).toBe('admin');
+    // AdministratorAccess is judged by its document when it is known: the boundary wins over the name.
+    expect(classifyPolicy('AdministratorAccess', doc(allow('*')), ctx({ boundary: boundaryS3 })).privileged).toBe(false);
+    expect(classifyPolicy('AdministratorAccess', doc(allow('*')), ctx({ denies: doc(deny('*')).Statement })).privileged).toBe(false);
   });
 
   it('takes overridden lists', () => {

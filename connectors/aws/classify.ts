@@ -196,7 +196,9 @@ const isReadAction = (action: string): boolean => {
 /** Classify one policy held by one principal. `name` is the policy or permission-set name. */
 export const classifyPolicy = (name: string, document: PolicyDocument | undefined, ctx: ClassifyContext): Classification => {
   const reasons: string[] = [];
-  if (ctx.lists.adminPolicies.some((p) => p.toLowerCase() === name.toLowerCase())) reasons.push(`admin-policy:${name}`);
+  // By name only when the document is unknown (a permission set's managed policy, a policy missing from
+  // the export): a known document is judged by what it allows, after Deny statements and boundary.
+  if (!document && ctx.lists.adminPolicies.some((p) => p.toLowerCase() === name.toLowerCase())) reasons.push(`admin-policy:${name}`);
   const allows = (document?.Statement ?? []).filter((s) => s.Effect === 'Allow' && conditionSatisfiable(s, ctx.now));
   const allDenies = [...ctx.denies, ...(document?.Statement ?? []).filter((s) => s.Effect === 'Deny')];
   for (const pattern of ctx.lists.adminActions) {

@@ -20,7 +20,7 @@ export const awsSchema = z
     accounts: z
       .array(accountEntry)
       .default([])
-      .describe('Accounts to collect: ids, or { id, roleName?, externalId? }. dutybound assumes roleName in each (not in the caller’s own account).'),
+      .describe('Accounts to collect: ids, or { id, roleName?, externalId? }. dutybound assumes roleName in each. With no accounts, no organization and no exports, the caller’s own account is collected with its own credentials.'),
     organization: z
       .object({
         enabled: z.boolean().default(false).describe('List the accounts of the AWS Organization (organizations:ListAccounts) and collect every ACTIVE one.'),
@@ -72,7 +72,7 @@ export const awsSchema = z
     classifier: z
       .object({
         adminActions: z.array(z.string()).default([...DEFAULT_ADMIN_ACTIONS]).describe('Action patterns that make a policy admin when allowed on every resource.'),
-        adminPolicies: z.array(z.string()).default([...DEFAULT_ADMIN_POLICIES]).describe('Policy or permission-set names that are admin by name.'),
+        adminPolicies: z.array(z.string()).default([...DEFAULT_ADMIN_POLICIES]).describe('Policy or permission-set names that are admin by name when their document is not known.'),
         escalationActions: z
           .array(z.string())
           .default([...DEFAULT_ESCALATION_ACTIONS])
