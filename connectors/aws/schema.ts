@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { DEFAULT_ADMIN_ACTIONS, DEFAULT_ADMIN_POLICIES, DEFAULT_ESCALATION_ACTIONS } from './classify.ts';
 
-const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+// YAML reads an unquoted 012345678901 as the number 12345678901: give it back its 12 digits.
+const accountId = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e12 ? String(value).padStart(12, '0') : value),
+  z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+);
 
 const accountEntry = z.union([
   accountId,
@@ -42,7 +46,8 @@ export const awsSchema = z
         region: z.string().optional().describe('Region of the Identity Center instance (default: the section’s region).'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('IAM Identity Center: permission sets assigned to users and groups on accounts.'),
     exports: z
       .array(
         z
@@ -79,7 +84,8 @@ export const awsSchema = z
           .describe('Actions that let a principal raise its own privilege; allowed on a wildcard resource they make a policy privileged.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('What the IAM classifier counts as admin and as privilege escalation.'),
     concurrency: z.number().int().min(1).max(64).default(4).describe('Accounts collected at once.'),
     maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per AWS call (adaptive retry on throttling).'),
     credentialReportMaxAgeHours: z.number().positive().default(4).describe('Reuse a credential report younger than this; else generate a new one.'),
