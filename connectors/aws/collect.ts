@@ -16,7 +16,7 @@ import type { AwsConfig } from './schema.ts';
 export interface AwsCollectOptions extends AwsClientOptions {
   /** First wait between credential-report polls (doubles each time); default 2 s. */
   reportPollMs?: number;
-  /** Items per GetAccountAuthorizationDetails page (default and AWS maximum 1000) and accounts per ListAccounts page. */
+  /** Items per GetAccountAuthorizationDetails page (default and AWS maximum 1000), and per page of the Organizations and Identity Center lists. */
   pageSize?: number;
 }
 
@@ -164,13 +164,13 @@ export const collectLive = async (config: AwsConfig, ctx: CollectContext, client
 };
 
 /** Identity Center, with the caller's own credentials (management or delegated administrator account). */
-const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, documents: Map<string, PolicyDocument>, result: CollectResult): Promise<void> => {
+const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, documents: Map<string, PolicyDocument>, result: CollectResult): Promise<void> => {
   const settings = config.identityCenter;
   const region = settings.region ?? config.region;
   const sso = clients.ssoAdmin(region);
   const store = clients.identityStore(region);
   try {
-    const data = await fetchIdentityCenter(sso, store, { instanceArn: settings.instanceArn, identityStoreId: settings.identityStoreId, concurrency: config.concurrency });
+    const data = await fetchIdentityCenter(sso, store, { instanceArn: settings.instanceArn, identityStoreId: settings.identityStoreId, concurrency: config.concurrency, pageSize: options.pageSize });
     const target = identityCenterTarget(data.identityStoreId);
     // Explicit accounts limit the assignments reported; an Organization or the caller's account take them all.
     let accounts = config.accounts.length && !config.organization.enabled ? new Set(config.accounts.map((a) => (typeof a === 'string' ? a : a.id))) : undefined;
@@ -200,7 +200,7 @@ export const collectAws = async (config: AwsConfig, ctx: CollectContext, options
     const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
     try {
       const documents = wantsLive(config) ? await collectLive(config, ctx, clients, options, result) : new Map<string, PolicyDocument>();
-      if (config.identityCenter.enabled) await collectIdentityCenter(config, ctx, clients, documents, result);
+      if (config.identityCenter.enabled) await collectIdentityCenter(config, ctx, clients, options, documents, result);
     } finally {
       clients.destroy();
     }

@@ -53,7 +53,7 @@ const collectAll = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[]
 export const fetchIdentityCenter = async (
   sso: SSOAdminClient,
   store: IdentitystoreClient,
-  settings: { instanceArn?: string; identityStoreId?: string; concurrency: number },
+  settings: { instanceArn?: string; identityStoreId?: string; concurrency: number; pageSize?: number },
 ): Promise<IdentityCenterData> => {
   let { instanceArn, identityStoreId } = settings;
   if (!instanceArn || !identityStoreId) {
@@ -64,13 +64,14 @@ export const fetchIdentityCenter = async (
     identityStoreId ??= instance.IdentityStoreId;
   }
   const limit = pLimit(settings.concurrency);
+  const paging = settings.pageSize ? { pageSize: settings.pageSize } : {};
   const InstanceArn = instanceArn;
   const IdentityStoreId = identityStoreId;
 
   const [userList, groupList, permissionSetArns] = await Promise.all([
-    collectAll(paginateListUsers({ client: store }, { IdentityStoreId }), (p) => p.Users, 'identitystore:ListUsers'),
-    collectAll(paginateListGroups({ client: store }, { IdentityStoreId }), (p) => p.Groups, 'identitystore:ListGroups'),
-    collectAll(paginateListPermissionSets({ client: sso }, { InstanceArn }), (p) => p.PermissionSets, 'sso:ListPermissionSets'),
+    collectAll(paginateListUsers({ client: store, ...paging }, { IdentityStoreId }), (p) => p.Users, 'identitystore:ListUsers'),
+    collectAll(paginateListGroups({ client: store, ...paging }, { IdentityStoreId }), (p) => p.Groups, 'identitystore:ListGroups'),
+    collectAll(paginateListPermissionSets({ client: sso, ...paging }, { InstanceArn }), (p) => p.PermissionSets, 'sso:ListPermissionSets'),
   ]);
   const users = new Map(
     userList.map((u) => [u.UserId ?? '', { userName: u.UserName ?? u.UserId ?? '', email: (u.Emails?.find((e) => e.Primary) ?? u.Emails?.[0])?.Value, displayName: u.DisplayName }]),
@@ -79,7 +80,7 @@ export const fetchIdentityCenter = async (
     await Promise.all(
       groupList.map((g) =>
         limit(async () => {
-          const members = await collectAll(paginateListGroupMemberships({ client: store }, { IdentityStoreId, GroupId: g.GroupId }), (p) => p.GroupMemberships, `identitystore:ListGroupMemberships ${g.DisplayName}`);
+          const members = await collectAll(paginateListGroupMemberships({ client: store, ...paging }, { IdentityStoreId, GroupId: g.GroupId }), (p) => p.GroupMemberships, `identitystore:ListGroupMemberships ${g.DisplayName}`);
           return [g.GroupId ?? '', { name: g.DisplayName ?? g.GroupId ?? '', members: members.filter((m) => m.MemberId?.UserId).map((m) => ({ userId: m.MemberId!.UserId!, membershipId: m.MembershipId ?? '' })) }] as const;
         }),
       ),
@@ -93,10 +94,10 @@ export const fetchIdentityCenter = async (
         const input = { InstanceArn, PermissionSetArn };
         const [described, managed, customer, inline, accounts] = await Promise.all([
           sso.send(new DescribePermissionSetCommand(input)).catch((e: unknown) => Promise.reject(stepError('sso:DescribePermissionSet', e))),
-          collectAll(paginateListManagedPoliciesInPermissionSet({ client: sso }, input), (p) => p.AttachedManagedPolicies, 'sso:ListManagedPoliciesInPermissionSet'),
-          collectAll(paginateListCustomerManagedPolicyReferencesInPermissionSet({ client: sso }, input), (p) => p.CustomerManagedPolicyReferences, 'sso:ListCustomerManagedPolicyReferencesInPermissionSet'),
+          collectAll(paginateListManagedPoliciesInPermissionSet({ client: sso, ...paging }, input), (p) => p.AttachedManagedPolicies, 'sso:ListManagedPoliciesInPermissionSet'),
+          collectAll(paginateListCustomerManagedPolicyReferencesInPermissionSet({ client: sso, ...paging }, input), (p) => p.CustomerManagedPolicyReferences, 'sso:ListCustomerManagedPolicyReferencesInPermissionSet'),
           sso.send(new GetInlinePolicyForPermissionSetCommand(input)).catch((e: unknown) => Promise.reject(stepError('sso:GetInlinePolicyForPermissionSet', e))),
-          collectAll(paginateListAccountsForProvisionedPermissionSet({ client: sso }, input), (p) => p.AccountIds, 'sso:ListAccountsForProvisionedPermissionSet'),
+          collectAll(paginateListAccountsForProvisionedPermissionSet({ client: sso, ...paging }, input), (p) => p.AccountIds, 'sso:ListAccountsForProvisionedPermissionSet'),
         ]);
         permissionSets.set(PermissionSetArn, {
           arn: PermissionSetArn,
@@ -106,7 +107,7 @@ export const fetchIdentityCenter = async (
           ...(inline.InlinePolicy ? { inline: parsePolicyDocument(inline.InlinePolicy) } : {}),
         });
         for (const AccountId of accounts) {
-          const rows = await collectAll(paginateListAccountAssignments({ client: sso }, { ...input, AccountId }), (p) => p.AccountAssignments, `sso:ListAccountAssignments ${AccountId}`);
+          const rows = await collectAll(paginateListAccountAssignments({ client: sso, ...paging }, { ...input, AccountId }), (p) => p.AccountAssignments, `sso:ListAccountAssignments ${AccountId}`);
           for (const row of rows) {
             if (row.PrincipalType !== 'USER' && row.PrincipalType !== 'GROUP') continue;
             assignments.push({ accountId: AccountId, permissionSetArn: PermissionSetArn, principalType: row.PrincipalType, principalId: row.PrincipalId ?? '' });

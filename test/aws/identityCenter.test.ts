@@ -51,6 +51,10 @@ describe('Identity Center', () => {
     const perSet = new Map<string, number>();
     for (const e of result.entitlements.filter((x) => x.principal.includes(':identitycenter:'))) perSet.set(e.privilege, (perSet.get(e.privilege) ?? 0) + 1);
     expect(Object.fromEntries(perSet)).toEqual({ AdministratorAccess: 2 * 2, ReadOnly: 3 * 2, Deployer: 2 });
+    // Pages of 4: six users in two pages, three permission sets in one.
+    expect(fake!.calls.byOperation.get('identitystore:ListUsers')).toBe(2);
+    expect(fake!.calls.byOperation.get('sso:ListPermissionSets')).toBe(1);
+    expect(fake!.calls.byOperation.get('sso:ListAccountAssignments')).toBe(3 * 2);
   });
 
   it('restricts assignments to the account named by --only', async () => {
