@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installed entry point: runs the compiled CLI (npm run build), else the TypeScript source on Node >= 22.18.
+// Installed entry point: the compiled CLI (npm run build), else the TypeScript source (Node >= 22.18 strips types).
 import { existsSync } from 'node:fs';
 const compiled = new URL('../dist/src/cli.js', import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL('../src/cli.ts', import.meta.url).href);
+const { main } = await import(existsSync(compiled) ? compiled.href : new URL('../src/cli.ts', import.meta.url).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.ts';
+import { loadPeople } from './index.ts';
+
+const fixture = (name: string): string => join(import.meta.dirname, '__fixtures__', name);
+const dir = mkdtempSync(join(tmpdir(), 'dutybound-people-'));
+const write = (name: string, content: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const failure = async (promise: Promise<unknown>): Promise<InputError> => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+};
+
+describe('loadPeople', () => {
+  it('reads people and owners from YAML, lower-casing emails', async () => {
+    const people = await loadPeople(fixture('people.yaml'));
+    expect(people).toEqual({
+      people: [
+        {
+          email: 'alice@example.com',
+          name: 'Alice Example',
+          accounts: ['aws:arn:aws:iam::012345678901:user/alice', 'github:acme/alice-gh', 'kubernetes:prod/User:alice@example.com'],
+        },
+        { email: 'bob@example.com', accounts: ['github:acme/bobby'] },
+        { email: 'carol@example.com', accounts: [] },
+      ],
+      owners: [
+        { principal: 'aws:arn:aws:iam::012345678901:role/deploy-*', owner: 'platform-team@example.com' },
+        { principal: 'github:acme/app/renovate', owner: 'bob@example.com' },
+      ],
+    });
+  });
+
+  it('reads JSON', async () => {
+    const people = await loadPeople(fixture('people.json'));
+    expect(people).toEqual({ people: [{ email: 'dave@example.com', name: 'Dave', accounts: ['github:acme/dave'] }], owners: [] });
+  });
+
+  it('reports every problem with its line: bad email, duplicate person, account claimed twice, bad owner, unknown fields', async () => {
+    const path = write(
+      'people.yaml',
+      [
+        'people:', // 1
+        '  - email: alice@example.com', // 2
+        '    accounts: [github:acme/alice]',
+        '  - email: not-an-email', // 4
+        '    accounts: []',
+        '  - email: Alice@example.com', // 6
+        '    accounts: []',
+        '  - email: mallory@example.com', // 8
+        '    acounts: [github:acme/mallory]', // 9
+        '  - email: eve@example.com', // 10
+        '    accounts:',
+        '      - acme/eve', // 12
+        '      - github:acme/alice', // 13
+        'owners:', // 14
+        '  - principal: github:acme/app/ci', // 15
+        '    owner: nobody', // 16
+        'team: payments', // 17
+      ].join('\n'),
+    );
+    const error = await failure(loadPeople(path));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/people\.yaml:17: team: unknown field "team"/),
+      expect.stringMatching(/people\.yaml:4: email: expected an email address, got "not-an-email"$/),
+      expect.stringMatching(/people\.yaml:6: email: duplicate person "alice@example\.com", also at line 2$/),
+      expect.stringMatching(/people\.yaml:9: acounts: unknown field "acounts" \(did you mean "accounts"\?\)$/),
+      expect.stringMatching(/people\.yaml:12: accounts\[0\]: expected a principal id or glob/),
+      expect.stringMatching(/people\.yaml:16: owner: expected an email address, got "nobody"$/),
+    ]);
+  });
+
+  it('reports an account listed for two people', async () => {
+    const path = write('twice.json', '{"people": [\n  {"email": "a@example.com", "accounts": ["github:acme/x"]},\n  {"email": "b@example.com", "accounts": ["github:acme/x"]}\n]}\n');
+    const error = await failure(loadPeople(path));
+    expect(error.problems).toEqual([expect.stringMatching(/twice\.json:3: accounts\[0\]: github:acme\/x is also listed for a@example\.com at line 2$/)]);
+  });
+
+  it('names a syntax error, a missing file and an unsupported format', async () => {
+    const broken = write('broken.json', '{"people": [\n  {"email": "a@example.com",}\n]}\n');
+    expect((await failure(loadPeople(broken))).problems).toEqual([expect.stringMatching(/broken\.json:2: syntax error/)]);
+    expect((await failure(loadPeople(join(dir, 'absent.yaml')))).problems).toEqual([expect.stringMatching(/absent\.yaml: file not found$/)]);
+    expect((await failure(loadPeople(write('people.csv', 'email\n')))).problems).toEqual([expect.stringMatching(/people\.csv: unknown file type "\.csv"/)]);
+  });
+});

@@ -1,0 +1,127 @@
+// Schedule files: shifts as YAML/JSON/CSV rows, or ICS feeds (files and http(s) URLs).
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { InputError, inputErrors } from '../../src/errors.ts';
+import type { Coverage, Shift } from '../../src/model/index.ts';
+import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
+import { parseIcs } from '../ical/index.ts';
+import { email, isoTime, text } from './fields.ts';
+import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
+
+export interface ScheduleOptions {
+  now: Date;
+  /** Regular expression on an event SUMMARY when it has no ATTENDEE mailto: (named group `email`, or `user`). */
+  personPattern?: string;
+  /** Domain appended to a `user` group. */
+  personDomain?: string;
+  windowDaysBack?: number;
+  windowDaysAhead?: number;
+}
+
+export const shiftRowSchema = z.strictObject(
+  { schedule: text(), person: email(), start: isoTime(), end: isoTime() },
+  { error: (issue) => (issue.code === 'invalid_type' ? `expected a map of shift fields, got ${Array.isArray(issue.input) ? 'a list' : typeof issue.input}` : undefined) },
+);
+const SHIFT_FIELDS = Object.keys(shiftRowSchema.shape);
+
+const DAY_MS = 86_400_000;
+
+const shiftsOfFile = (file: string, content: string, problems: string[]): Shift[] => {
+  const rows = readListRows(file, content, 'shift', problems);
+  const unknownColumns = (csvHeader(file, content) ?? []).filter((column) => !SHIFT_FIELDS.includes(column));
+  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, SHIFT_FIELDS)));
+  const shifts: Shift[] = [];
+  for (const row of rows) {
+    const value =
+      unknownColumns.length && row.value && typeof row.value === 'object'
+        ? Object.fromEntries(Object.entries(row.value).filter(([key]) => !unknownColumns.includes(key)))
+        : row.value;
+    const result = shiftRowSchema.safeParse(value);
+    if (!result.success) {
+      problems.push(...rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
+      continue;
+    }
+    const start = parseIsoWithOffset(result.data.start);
+    const end = parseIsoWithOffset(result.data.end);
+    if (!start || !end) continue;
+    if (end <= start) {
+      problems.push(problem(file, row.lineOf(['end']), 'end', `must be after start (${result.data.start}), got ${JSON.stringify(result.data.end)}`));
+      continue;
+    }
+    shifts.push({
+      schedule: result.data.schedule,
+      person: result.data.person,
+      start: start.toISOString(),
+      end: end.toISOString(),
+      source: `${basename(file)}:${row.line}`,
+    });
+  }
+  return shifts;
+};
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** (schedule, person, start, end) in code-point order, so the same inputs give the same output everywhere. */
+export const compareShifts = (a: Shift, b: Shift): number =>
+  byCodePoint(a.schedule, b.schedule) || byCodePoint(a.person, b.person) || byCodePoint(a.start, b.start) || byCodePoint(a.end, b.end);
+
+type SourceResult = { shifts: Shift[]; coverage: Coverage; problems: string[] };
+
+const problemsOf = (error: unknown): string[] | undefined => (error instanceof InputError ? (error.problems.length ? error.problems : [error.message]) : undefined);
+
+/**
+ * Reads schedule sources: `.ics` files and http(s) URLs are ICS feeds, other paths are list files.
+ * An unreachable feed is a `failed` coverage row (the others go on); malformed content is an InputError.
+ */
+export const loadSchedules = async (paths: string[], options: ScheduleOptions): Promise<{ shifts: Shift[]; coverage: Coverage[] }> => {
+  const now = options.now.getTime();
+  const window = {
+    start: new Date(now - (options.windowDaysBack ?? 90) * DAY_MS),
+    end: new Date(now + (options.windowDaysAhead ?? 30) * DAY_MS),
+  };
+  const icsOptions = (file: string) => ({ file, window, personPattern: options.personPattern, personDomain: options.personDomain });
+
+  const readSource = async (path: string): Promise<SourceResult> => {
+    const target = isFeedUrl(path) ? redactUrl(path) : basename(path);
+    const ok: Coverage = { system: 'schedule', target, status: 'ok' };
+    if (isFeedUrl(path)) {
+      const fetched = await fetchFeed(path);
+      if ('error' in fetched) return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: fetched.error }, problems: [] };
+      try {
+        return { shifts: parseIcs(fetched.text, icsOptions(target)), coverage: ok, problems: [] };
+      } catch (error) {
+        const problems = problemsOf(error);
+        if (!problems) throw error;
+        return { shifts: [], coverage: ok, problems };
+      }
+    }
+    const { text: content, problem: unreadable } = await readText(path);
+    if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
+    if (path.toLowerCase().endsWith('.ics')) {
+      try {
+        return { shifts: parseIcs(content, icsOptions(path)), coverage: ok, problems: [] };
+      } catch (error) {
+        const problems = problemsOf(error);
+        if (!problems) throw error;
+        return { shifts: [], coverage: ok, problems };
+      }
+    }
+    const problems: string[] = [];
+    return { shifts: shiftsOfFile(path, content, problems), coverage: ok, problems };
+  };
+
+  const results = await Promise.all(uniquePaths(paths).map(readSource));
+  const problems = results.flatMap((result) => result.problems);
+  if (problems.length) throw inputErrors('schedule', problems);
+  const seen = new Set<string>();
+  const shifts = results
+    .flatMap((result) => result.shifts)
+    .sort(compareShifts)
+    .filter((shift) => {
+      const key = `${shift.schedule}\n${shift.person}\n${shift.start}\n${shift.end}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return { shifts, coverage: results.map((result) => result.coverage) };
+};

@@ -1,0 +1,94 @@
+// report.html: one self-contained page (inline CSS, no scripts, nothing fetched), rendered from templates/*.hbs.
+import { existsSync, readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { SEVERITIES } from '../src/model/index.ts';
+import type { Coverage, Finding, Severity } from '../src/model/index.ts';
+import type { RuleMeta } from '../src/rules/types.ts';
+import { ChunkWriter } from './stream.ts';
+import type { Renderer, Report } from './types.ts';
+
+const TEMPLATE_NAMES = ['document-start', 'severity-start', 'finding', 'severity-end', 'document-end'] as const;
+type TemplateName = (typeof TEMPLATE_NAMES)[number];
+type Templates = Record<TemplateName, Handlebars.TemplateDelegate>;
+
+/** Beside this file; from the compiled build (dist/reports/), the source folder's templates. */
+const templateDir = (): URL => {
+  const beside = new URL('./templates/', import.meta.url);
+  return existsSync(beside) ? beside : new URL('../../reports/templates/', import.meta.url);
+};
+
+let compiled: Templates | undefined;
+
+/** Reads and compiles the templates once, on first use. Only built-in helpers; every `{{ }}` escapes. */
+export const templates = (): Templates => {
+  if (compiled) return compiled;
+  const dir = templateDir();
+  const read = (name: string): string => readFileSync(new URL(`${name}.hbs`, dir), 'utf8');
+  const env = Handlebars.create();
+  env.registerPartial('styles', read('styles'));
+  const options: CompileOptions = { knownHelpersOnly: true, preventIndent: true };
+  compiled = Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, env.compile(read(name), options)])) as Templates;
+  return compiled;
+};
+
+const plural = (n: number): string => (n === 1 ? 'finding' : 'findings');
+
+const findingView = (f: Finding, titles: ReadonlyMap<string, string>) => ({
+  id: f.id,
+  rule: f.rule,
+  ruleTitle: titles.get(f.rule) ?? f.rule,
+  severity: f.severity,
+  isNew: f.new === true,
+  system: f.system,
+  target: f.target,
+  principal: f.principal,
+  person: f.person,
+  privilege: f.privilege,
+  // `*` is scope-wide: the privilege alone says it.
+  resource: f.resource === '*' ? undefined : f.resource,
+  credential: f.credential,
+  grant: f.grant,
+  schedule: f.schedule,
+  since: f.since,
+  message: f.message,
+  remediation: f.remediation,
+  evidence: Object.entries(f.evidence ?? {}).map(([key, value]) => ({ key, value })),
+});
+
+const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMap<string, string>) => ({
+  version: report.tool.version,
+  now: report.now,
+  generatedAt: report.generatedAt,
+  complete: report.complete,
+  coverageCount: report.coverage.length,
+  incomplete: report.coverage.filter((c: Coverage) => c.status !== 'ok'),
+  total: report.summary.findings,
+  severities: SEVERITIES.map((severity) => ({ severity, count: report.summary.bySeverity[severity] })),
+  byRule: Object.entries(report.summary.byRule).map(([rule, count]) => ({ rule, title: titles.get(rule) ?? rule, count })),
+  drift: report.drift ? { added: report.drift.added.length, removed: report.drift.removed.length, removedIds: report.drift.removed } : undefined,
+  coverage: report.coverage,
+  rules,
+});
+
+export const htmlRenderer = {
+  format: 'html',
+  fileName: 'report.html',
+  async render(report, out, context) {
+    const t = templates();
+    const titles = new Map(context.rules.map((r) => [r.id as string, r.title]));
+    const view = headView(report, context.rules, titles);
+    const writer = new ChunkWriter(out);
+    await writer.push(t['document-start'](view));
+    // Findings are sorted by severity: each run of one severity is one section, rendered row by row.
+    const groups = new Map<Severity, Finding[]>(SEVERITIES.map((s) => [s, []]));
+    for (const f of report.findings) groups.get(f.severity)?.push(f);
+    for (const [severity, findings] of groups) {
+      if (findings.length === 0) continue;
+      await writer.push(t['severity-start']({ severity, count: findings.length, label: plural(findings.length) }));
+      for (const f of findings) await writer.push(t.finding(findingView(f, titles)));
+      await writer.push(t['severity-end']({}));
+    }
+    await writer.push(t['document-end'](view));
+    await writer.flush();
+  },
+} as const satisfies Renderer;

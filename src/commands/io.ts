@@ -1,0 +1,26 @@
+// What a command gets from the CLI: streams, working directory, environment, a logger.
+import type { Writable } from 'node:stream';
+import type { Logger } from '../../connectors/types.ts';
+
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
+
+/** Progress and warnings on stderr, so stdout stays clean for `--out -`. */
+export const stderrLogger = (io: Io, { quiet = false, verbose = false } = {}): Logger => ({
+  info: (message) => {
+    if (!quiet) io.stderr.write(`dutybound: ${message}\n`);
+  },
+  warn: (message) => io.stderr.write(`dutybound: warning: ${message}\n`),
+  debug: (message) => {
+    if (verbose) io.stderr.write(`dutybound: ${message}\n`);
+  },
+});
+
+export const write = (stream: Writable, text: string): Promise<void> =>
+  new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));

@@ -1,0 +1,161 @@
+// `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
+import { mkdir, readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { buildReport } from '../../reports/build.ts';
+import { renderers } from '../../reports/index.ts';
+import { FORMATS, type Format, type Report } from '../../reports/types.ts';
+import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
+import { InputError } from '../errors.ts';
+import { collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import { readInventoryFiles } from '../engine/inventory.ts';
+import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
+import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
+import { ruleCatalogue } from '../rules/index.ts';
+import { VERSION } from '../version.ts';
+import { stderrLogger, write, type Io } from './io.ts';
+
+export interface ScanOptions {
+  config?: string;
+  now?: string;
+  out: string;
+  format: Format[];
+  failOn: Severity;
+  only?: string;
+  inventory: string[];
+  ledger: string[];
+  schedule: string[];
+  people?: string;
+  baseline?: string;
+  quiet?: boolean;
+}
+
+export const EXIT = { clean: 0, findings: 1, input: 2, incomplete: 3 } as const;
+
+/** `--now`: ISO 8601 with an offset, else an input error. */
+export const parseNow = (now: string | undefined): Date => {
+  if (now === undefined) return new Date();
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(now) || Number.isNaN(Date.parse(now)))
+    throw new InputError(`--now: expected ISO 8601 time with an offset (e.g. 2026-11-20T09:00:00Z), got "${now}"`);
+  return new Date(now);
+};
+
+export const parseFormats = (formats: readonly string[]): Format[] => {
+  const list = formats.flatMap((format) => format.split(',')).map((format) => format.trim()).filter(Boolean);
+  const unknown = list.filter((format) => !(FORMATS as readonly string[]).includes(format));
+  if (unknown.length) throw new InputError(`--format: unknown format ${unknown.join(', ')} (expected ${FORMATS.join(', ')})`);
+  return [...new Set(list)] as Format[];
+};
+
+const filterInventory = (inventory: Inventory, only: OnlyFilter | undefined): Inventory => {
+  if (!only) return inventory;
+  const keep = (item: { system: string; target: string }) => item.system === only.system && (!only.target || item.target === only.target);
+  return {
+    ...inventory,
+    coverage: inventory.coverage.filter(keep),
+    principals: inventory.principals.filter(keep),
+    entitlements: inventory.entitlements.filter(keep),
+    credentials: inventory.credentials.filter(keep),
+  };
+};
+
+const readBaseline = async (path: string): Promise<Report> => {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new InputError(`--baseline ${path}: cannot read the previous report`);
+  });
+  try {
+    const report = JSON.parse(text) as Report;
+    if (report.schemaVersion !== 1 || !Array.isArray(report.findings)) throw new Error('not a dutybound report');
+    return report;
+  } catch (error) {
+    throw new InputError(`--baseline ${path}: expected a dutybound report.json (${(error as Error).message})`);
+  }
+};
+
+export interface ScanResult {
+  report: Report;
+  exitCode: number;
+  written: string[];
+}
+
+const exitCodeOf = (report: Report, failOn: Severity): number => {
+  if (!report.complete) return EXIT.incomplete;
+  const threshold = SEVERITIES.indexOf(failOn);
+  return report.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
+};
+
+export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
+  const log = stderrLogger(io, { quiet: options.quiet });
+  const now = parseNow(options.now);
+  const formats = options.format.length ? options.format : [...FORMATS];
+  if (options.out === '-' && formats.length !== 1) throw new InputError('--out -: writes one report to stdout; pick one with --format');
+  const only = parseOnly(options.only);
+  const { config, baseDir } = loaded;
+  const fromCli = (path: string) => resolvePath(io.cwd, path);
+
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
+
+  let inventory: Inventory;
+  if (options.inventory.length) {
+    inventory = filterInventory(await readInventoryFiles(options.inventory.map(fromCli), now.toISOString()), only);
+  } else {
+    if (!configuredConnectors(config, only).length)
+      throw new InputError(
+        only
+          ? `--only ${options.only}: no such system configured (expected one of the sections aws, github, kubernetes in the config)`
+          : 'nothing to scan: pass --inventory FILE, or configure aws, github or kubernetes in dutybound.yaml',
+      );
+    inventory = await collectInventory(config, { now, log, baseDir }, only);
+  }
+
+  const findings = evaluate({ inventory, grants: desired.grants, shifts: desired.shifts, people: desired.people, config, now });
+  const report = buildReport({
+    now: now.toISOString(),
+    generatedAt: new Date().toISOString(),
+    version: VERSION,
+    findings,
+    coverage: [...inventory.coverage, ...desired.coverage],
+    rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
+    ...(baseline ? { baseline } : {}),
+  });
+
+  const written: string[] = [];
+  const context = { rules: ruleCatalogue };
+  if (options.out === '-') {
+    await renderers.get(formats[0]!)!.render(report, io.stdout, context);
+  } else {
+    const dir = resolve(io.cwd, options.out);
+    await mkdir(dir, { recursive: true });
+    for (const format of formats) {
+      const renderer = renderers.get(format)!;
+      const path = join(dir, renderer.fileName);
+      const stream: Writable = createWriteStream(path);
+      await renderer.render(report, stream, context);
+      stream.end();
+      await finished(stream);
+      written.push(path);
+    }
+  }
+  const exitCode = exitCodeOf(report, options.failOn);
+  const summaryStream = options.out === '-' ? io.stderr : io.stdout;
+  await write(summaryStream, summarize(report, written));
+  return { report, exitCode, written };
+};
+
+export const summarize = (report: Report, written: readonly string[]): string => {
+  const counts = SEVERITIES.map((severity) => `${report.summary.bySeverity[severity]} ${severity}`).join(', ');
+  const lines = [`${report.summary.findings} findings (${counts}) at ${report.now}`];
+  const incomplete = report.coverage.filter((row) => row.status !== 'ok');
+  if (incomplete.length) {
+    lines.push(`INCOMPLETE: ${incomplete.length} source${incomplete.length === 1 ? '' : 's'} not fully read:`);
+    for (const row of incomplete) lines.push(`  ${row.system}:${row.target} ${row.status}${row.error ? ` — ${row.error}` : ''}`);
+  }
+  for (const path of written) lines.push(`wrote ${path}`);
+  return `${lines.join('\n')}\n`;
+};
+
+export const SCAN_DEFAULT_OUT = './dutybound-report';

@@ -1,0 +1,60 @@
+// Inventory files: read (several merged, coverage kept) and written (deterministically).
+import { readFile } from 'node:fs/promises';
+import { formatZodIssues } from '../config/load.ts';
+import { InputError, inputErrors } from '../errors.ts';
+import { emptyInventory, type Credential, type Entitlement, type Inventory, type Principal } from '../model/index.ts';
+import { inventorySchema } from '../model/schema.ts';
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export const entitlementKey = (entitlement: Entitlement): string =>
+  [entitlement.system, entitlement.target, entitlement.principal, entitlement.privilege, entitlement.resource, entitlement.via].join('\u0000');
+
+/** Merge parts (connectors' results, inventory files) into one inventory, sorted so the same estate gives the same bytes. */
+export const mergeInventories = (collectedAt: string, parts: readonly Omit<Inventory, 'schemaVersion' | 'collectedAt'>[]): Inventory => {
+  const merged = emptyInventory(collectedAt);
+  const principals = new Map<string, Principal>();
+  const entitlements = new Map<string, Entitlement>();
+  const credentials = new Map<string, Credential>();
+  for (const part of parts) {
+    merged.coverage.push(...part.coverage);
+    for (const principal of part.principals) principals.set(principal.id, { ...principals.get(principal.id), ...principal });
+    for (const entitlement of part.entitlements) entitlements.set(entitlementKey(entitlement), entitlement);
+    for (const credential of part.credentials) credentials.set(credential.id, credential);
+  }
+  merged.coverage.sort((a, b) => compare(a.system, b.system) || compare(a.target, b.target));
+  merged.principals = [...principals.values()].sort((a, b) => compare(a.id, b.id));
+  merged.entitlements = [...entitlements.entries()].sort(([a], [b]) => compare(a, b)).map(([, entitlement]) => entitlement);
+  merged.credentials = [...credentials.values()].sort((a, b) => compare(a.id, b.id));
+  return merged;
+};
+
+export const parseInventory = (text: string, file: string): Inventory => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const result = inventorySchema.safeParse(raw);
+  if (!result.success) {
+    const problems = formatZodIssues(result.error);
+    throw inputErrors(file, problems.length > 20 ? [...problems.slice(0, 20), `… and ${problems.length - 20} more`] : problems);
+  }
+  return result.data as Inventory;
+};
+
+export const readInventoryFiles = async (paths: readonly string[], collectedAt: string): Promise<Inventory> => {
+  const parts = await Promise.all(
+    paths.map(async (path) => {
+      const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new InputError(`${path}: cannot read inventory file (${error.code ?? error.message})`);
+      });
+      return parseInventory(text, path);
+    }),
+  );
+  const times = parts.map((part) => part.collectedAt).sort();
+  return mergeInventories(times[0] ?? collectedAt, parts);
+};
+
+export const serializeInventory = (inventory: Inventory): string => `${JSON.stringify(inventory, null, 2)}\n`;

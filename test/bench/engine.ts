@@ -1,0 +1,127 @@
+// Engine benchmark: 1,000,000 entitlements, 100,000 grants and 50,000 shifts generated in
+// memory, evaluated once; prints evaluation time and peak RSS. Target: < 10 s, < 2 GiB.
+import { performance } from 'node:perf_hooks';
+import { parseConfig } from '../../src/config/load.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
+import { rules } from '../../src/rules/index.ts';
+import type { Credential, Entitlement, Grant, Principal, Shift } from '../../src/model/index.ts';
+
+const ENTITLEMENTS = Number(process.env.BENCH_ENTITLEMENTS ?? 1_000_000);
+const GRANTS = Number(process.env.BENCH_GRANTS ?? 100_000);
+const SHIFTS = Number(process.env.BENCH_SHIFTS ?? 50_000);
+const PER_PRINCIPAL = 10;
+const NOW = Date.parse('2026-11-16T10:00:00Z');
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// A small deterministic generator (mulberry32): the same estate every run.
+let seed = 42;
+const random = (): number => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+const SYSTEMS = ['aws', 'github', 'kubernetes'] as const;
+const PRIVILEGES = {
+  aws: ['AdministratorAccess', 'IAMFullAccess', 'PowerUserAccess', 'ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'inline:deploy'],
+  github: ['org-owner', 'repo-admin', 'repo-maintain', 'repo-write', 'repo-read'],
+  kubernetes: ['ClusterRole/cluster-admin', 'ClusterRole/admin', 'ClusterRole/edit', 'ClusterRole/view'],
+};
+const SCHEDULES = Array.from({ length: 50 }, (_, index) => `team-${index}`);
+
+const generate = () => {
+  const principalCount = Math.ceil(ENTITLEMENTS / PER_PRINCIPAL);
+  const principals: Principal[] = [];
+  const entitlements: Entitlement[] = [];
+  const credentials: Credential[] = [];
+  for (let index = 0; index < principalCount; index += 1) {
+    const system = SYSTEMS[index % 3]!;
+    const target = `${system}-target-${index % 40}`;
+    const id = `${system}:${target}/user-${index}`;
+    principals.push({
+      id,
+      system,
+      target,
+      kind: 'user',
+      human: index % 5 !== 0,
+      name: `user-${index}`,
+      ...(index % 5 !== 0 ? { email: `person-${index % 60_000}@example.com` } : {}),
+      lastUsedAt: iso(NOW - random() * 120 * 24 * HOUR),
+    });
+    for (let n = 0; n < PER_PRINCIPAL && entitlements.length < ENTITLEMENTS; n += 1) {
+      const privilege = pick(PRIVILEGES[system]);
+      entitlements.push({
+        principal: id,
+        system,
+        target,
+        resource: n % 2 ? `resource-${n}` : '*',
+        privilege,
+        level: 'write',
+        privileged: !/read|view/i.test(privilege),
+        via: n % 3 ? 'direct' : `group/g-${n}`,
+      });
+    }
+    if (index % 4 === 0)
+      credentials.push({ id: `${id}/key`, system, target, kind: 'access-key', principal: id, createdAt: iso(NOW - random() * 300 * 24 * HOUR), lastUsedAt: iso(NOW - random() * 90 * 24 * HOUR), status: 'active' });
+  }
+  const grants: Grant[] = [];
+  for (let index = 0; index < GRANTS; index += 1) {
+    const system = SYSTEMS[index % 3]!;
+    const start = NOW - random() * 72 * HOUR;
+    grants.push({
+      id: `G-${index}`,
+      subject: `person-${index % 60_000}@example.com`,
+      system,
+      target: random() < 0.3 ? `${system}-target-*` : `${system}-target-${index % 40}`,
+      resource: '*',
+      privilege: random() < 0.2 ? '*' : pick(PRIVILEGES[system]),
+      kind: 'temporary',
+      start: iso(start),
+      end: iso(start + (1 + random() * 48) * HOUR),
+      ...(index % 7 === 0 ? { revokedAt: iso(start + HOUR) } : {}),
+      ...(index % 5 === 0 ? { onCall: pick(SCHEDULES) } : {}),
+      approver: index % 11 === 0 ? `person-${index % 60_000}@example.com` : 'approver@example.com',
+      ticket: `T-${index}`,
+    });
+  }
+  const shifts: Shift[] = [];
+  for (let index = 0; index < SHIFTS; index += 1) {
+    const start = NOW - 14 * 24 * HOUR + random() * 21 * 24 * HOUR;
+    shifts.push({ schedule: pick(SCHEDULES), person: `person-${Math.floor(random() * 60_000)}@example.com`, start: iso(start), end: iso(start + 12 * HOUR) });
+  }
+  return { principals, entitlements, credentials, grants, shifts };
+};
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+const generateStart = performance.now();
+const estate = generate();
+const generateMs = performance.now() - generateStart;
+const config = parseConfig({}, 'bench', {});
+const evaluateStart = performance.now();
+const cpuStart = process.cpuUsage();
+const findings = evaluate({
+  inventory: estate,
+  grants: estate.grants,
+  shifts: estate.shifts,
+  people: { people: [], owners: [] },
+  config,
+  now: new Date(NOW),
+  ...(process.env.BENCH_RULES !== undefined ? { rules: rules.filter((rule) => process.env.BENCH_RULES!.split(',').includes(rule.meta.id)) } : {}),
+});
+const evaluateMs = performance.now() - evaluateStart;
+const cpu = process.cpuUsage(cpuStart);
+const peakRss = process.resourceUsage().maxRSS * 1024;
+const byRule = new Map<string, number>();
+for (const finding of findings) byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
+
+console.log('engine benchmark');
+console.log(`  estate:     ${estate.entitlements.length.toLocaleString('en')} entitlements, ${estate.grants.length.toLocaleString('en')} grants, ${estate.shifts.length.toLocaleString('en')} shifts, ${estate.principals.length.toLocaleString('en')} principals, ${estate.credentials.length.toLocaleString('en')} credentials`);
+console.log(`  generate:   ${(generateMs / 1000).toFixed(2)} s`);
+console.log(`  evaluate:   ${(evaluateMs / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU   (target < 10 s)`);
+console.log(`  peak RSS:   ${gib(peakRss)}   (target < 2 GiB, whole process including the generated estate)`);
+console.log(`  findings:   ${findings.length.toLocaleString('en')} (${[...byRule].map(([rule, count]) => `${rule} ${count}`).join(', ')})`);
