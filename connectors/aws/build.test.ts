@@ -7,6 +7,7 @@ import { parseCredentialReport } from './credentialReport.ts';
 const A = '111122223333';
 const options = {
   emailTag: 'email',
+  ownerTag: 'owner',
   breakGlassTag: 'dutybound:break-glass',
   includeServiceLinkedRoles: false,
   includeReservedRoles: false,
@@ -23,7 +24,7 @@ const details = parseAuthorizationDetails([
     UserDetailList: [
       user('bounded', { AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: admin }], PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: s3Only } }),
       user('denied-by-group', { AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: admin }], GroupList: ['no-iam'], Tags: [{ Key: 'Email', Value: 'ann@example.com' }, { Key: 'dutybound:break-glass', Value: 'true' }] }),
-      user('unknown-boundary', { UserPolicyList: [{ PolicyName: 'pass', PolicyDocument: encodeURIComponent(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] })) }], PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${A}:policy/gone` } }),
+      user('unknown-boundary', { Tags: [{ Key: 'owner', Value: 'team-ci@example.com' }], UserPolicyList: [{ PolicyName: 'pass', PolicyDocument: encodeURIComponent(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] })) }], PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${A}:policy/gone` } }),
     ],
     GroupDetailList: [{ GroupName: 'no-iam', GroupId: 'AGPA1', Arn: `arn:aws:iam::${A}:group/no-iam`, CreateDate: '2024-01-01T00:00:00Z', GroupPolicyList: [{ PolicyName: 'deny-iam', PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] } }], AttachedManagedPolicies: [] }],
     RoleDetailList: [],
@@ -62,7 +63,8 @@ describe('buildAccount', () => {
     expect(p('denied-by-group')).toMatchObject({ email: 'ann@example.com', breakGlass: true, human: true });
     expect(p('bounded')).toMatchObject({ human: false, mfa: false, lastUsedAt: null });
     expect(p('bounded')?.email).toBeUndefined();
-    expect(p('unknown-boundary')).toMatchObject({ human: 'unknown' });
+    expect(p('unknown-boundary')).toMatchObject({ human: 'unknown', owner: 'team-ci@example.com' });
+    expect(p('denied-by-group')?.owner).toBeUndefined();
     expect(p('unknown-boundary')?.lastUsedAt).toBeUndefined();
   });
 

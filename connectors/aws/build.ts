@@ -27,7 +27,7 @@ export interface AccountInventory {
   notes: string[];
 }
 
-type BuildOptions = Pick<AwsConfig, 'emailTag' | 'breakGlassTag' | 'includeServiceLinkedRoles' | 'includeReservedRoles'> & {
+type BuildOptions = Pick<AwsConfig, 'emailTag' | 'ownerTag' | 'breakGlassTag' | 'includeServiceLinkedRoles' | 'includeReservedRoles'> & {
   classifier: ClassifierLists;
   now: Date;
 };
@@ -149,6 +149,8 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
       createdAt: user.createdAt,
     };
     if (email) principal.email = email;
+    const owner = tagValue(user.tags, options.ownerTag);
+    if (owner?.includes('@')) principal.owner = owner;
     if (tagValue(user.tags, options.breakGlassTag)?.toLowerCase() === 'true') principal.breakGlass = true;
     if (row) {
       principal.mfa = row.mfaActive;
@@ -185,6 +187,8 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
       lastUsedAt: role.lastUsedAt,
     };
     if (email) principal.email = email;
+    const owner = tagValue(role.tags, options.ownerTag);
+    if (owner?.includes('@')) principal.owner = owner;
     if (tagValue(role.tags, options.breakGlassTag)?.toLowerCase() === 'true') principal.breakGlass = true;
     principals.push(principal);
   }

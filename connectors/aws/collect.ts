@@ -22,6 +22,7 @@ export interface AwsCollectOptions extends AwsClientOptions {
 
 const buildOptions = (config: AwsConfig, now: Date) => ({
   emailTag: config.emailTag,
+  ownerTag: config.ownerTag,
   breakGlassTag: config.breakGlassTag,
   includeServiceLinkedRoles: config.includeServiceLinkedRoles,
   includeReservedRoles: config.includeReservedRoles,

@@ -64,6 +64,7 @@ export const awsSchema = z
       .default([])
       .describe('Offline import: files exported with the AWS CLI, one entry per account.'),
     emailTag: z.string().default('email').describe('IAM tag whose value is the email of a user or role’s person.'),
+    ownerTag: z.string().default('owner').describe('IAM tag whose value, when it is an email, is the owner of a machine identity.'),
     breakGlassTag: z.string().default('dutybound:break-glass').describe('IAM tag marking break-glass identities (value `true`).'),
     includeServiceLinkedRoles: z.boolean().default(false).describe('Include service-linked roles (path /aws-service-role/).'),
     includeReservedRoles: z

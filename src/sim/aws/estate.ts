@@ -188,7 +188,7 @@ export const createAwsEstate = (seed: number, size: EstateSize): FakeAwsEstate =
         trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: service ? { Service: 'lambda.amazonaws.com' } : { AWS: `arn:aws:iam::${size.accounts > 1 ? '100000000000' : id}:root` }, Action: 'sts:AssumeRole' }] },
         attached: service ? [`arn:aws:iam::${id}:policy/s3-writer`] : [pick([ADMIN, READ_ONLY, `arn:aws:iam::${id}:policy/deploy`])],
         inline: random() < 0.1 ? [{ name: 'inline-admin', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] } }] : [],
-        tags: service ? [] : [{ Key: 'owner', Value: 'platform' }],
+        tags: service ? [] : [{ Key: 'owner', Value: r % 2 ? 'platform@example.com' : 'platform' }],
         lastUsed: random() < 0.3 ? null : daysAgo(120),
       });
     }
