@@ -216,6 +216,12 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
   if (missingPolicies.size) {
     notes.push(`managed polic${missingPolicies.size === 1 ? 'y' : 'ies'} without a document (classified by name only): ${[...missingPolicies].sort().join(', ')}`);
   }
+  const foreign = new Map<string, number>();
+  for (const entity of [...details.users, ...details.groups, ...details.roles]) {
+    const owner = entity.arn.split(':')[4];
+    if (owner && owner !== account) foreign.set(owner, (foreign.get(owner) ?? 0) + 1);
+  }
+  if (foreign.size) notes.push(`entities whose ARN names another account: ${[...foreign].sort().map(([id, n]) => `${id} (${n})`).join(', ')}`);
   return sortInventory({ principals, entitlements, credentials, notes });
 };
 

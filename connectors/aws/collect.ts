@@ -45,6 +45,7 @@ export const collectExports = (config: AwsConfig, ctx: CollectContext): CollectR
     const report = entry.credentialReport ? readCredentialReport(resolveIn(ctx.baseDir, entry.credentialReport)) : undefined;
     const inventory = buildAccount({ account: entry.account, details, report }, buildOptions(config, ctx.now));
     merge(result, inventory);
+    ctx.log.info(`aws ${entry.account} (export): ${inventory.principals.length} principals, ${inventory.entitlements.length} entitlements, ${inventory.credentials.length} credentials`);
     const row: Coverage = { system: 'aws', target: entry.account, status: report ? 'ok' : 'partial' };
     if (!report) row.error = 'no credential report given: access keys and console passwords not collected';
     if (inventory.notes.length) row.notes = inventory.notes;
@@ -122,6 +123,7 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
     const coverage: Coverage = { system: 'aws', target: target.id, status: reportError ? 'partial' : 'ok' };
     if (reportError) coverage.error = `${reportError} (access keys and console passwords not collected)`;
     if (inventory.notes.length) coverage.notes = inventory.notes;
+    ctx.log.info(`aws ${target.id}: ${inventory.principals.length} principals, ${inventory.entitlements.length} entitlements, ${inventory.credentials.length} credentials${reportError ? ' (no credential report)' : ''}`);
     const documents = new Map([...details.policies.values()].filter((p) => p.document && p.arn.startsWith('arn:aws:iam::aws:')).map((p) => [p.arn, p.document!]));
     return { coverage, inventory, documents };
   } finally {

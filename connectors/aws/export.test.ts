@@ -35,7 +35,7 @@ describe('export import of a real authorization-details file', async () => {
     expect(kinds).toEqual({ user: 44, group: 5, role: 68, root: 1 });
     expect(result.principals.some((p) => p.name.startsWith('AWSServiceRoleFor'))).toBe(false);
     expect(result.principals.some((p) => p.name.startsWith('AWSReservedSSO_'))).toBe(false);
-    expect(result.coverage).toEqual([{ system: 'aws', target: ACCOUNT, status: 'ok', notes: expect.arrayContaining(['root user last used 2023-03-01T09:00:00.000Z', 'root user has an active access key']) }]);
+    expect(result.coverage).toEqual([{ system: 'aws', target: ACCOUNT, status: 'ok', notes: expect.arrayContaining(['root user last used 2023-03-01T09:00:00.000Z', 'root user has an active access key', 'entities whose ARN names another account: 012345678901 (8)']) }]);
   });
 
   it('includes service-linked and reserved roles when configured', async () => {

@@ -44,6 +44,10 @@ describe('fake AWS through the real SDK', () => {
     const user = page.UserDetailList!.find((u) => u.UserName === fakeUser.name)!;
     expect(user).toMatchObject({ Path: '/', Arn: `arn:aws:iam::${member.id}:user/${fakeUser.name}`, UserId: expect.stringMatching(/^AIDA/), GroupList: fakeUser.groups, Tags: fakeUser.tags });
     expect(user.CreateDate).toEqual(new Date(fakeUser.createdAt));
+    expect(Object.keys(page.RoleDetailList![0]!).sort()).toEqual(['Arn', 'AssumeRolePolicyDocument', 'AttachedManagedPolicies', 'CreateDate', 'InstanceProfileList', 'Path', 'RoleId', 'RoleLastUsed', 'RoleName', 'RolePolicyList', 'Tags']);
+    expect(Object.keys(page.Policies![0]!).sort()).toEqual(['Arn', 'AttachmentCount', 'CreateDate', 'DefaultVersionId', 'IsAttachable', 'Path', 'PermissionsBoundaryUsageCount', 'PolicyId', 'PolicyName', 'PolicyVersionList', 'UpdateDate']);
+    // A role never used: an empty RoleLastUsed, as the CLI prints it.
+    expect(page.RoleDetailList!.find((r) => r.RoleName === member.roles.find((x) => !x.lastUsed)!.name)?.RoleLastUsed).toEqual({});
     const role = page.RoleDetailList!.find((r) => r.RoleName === member.roles.find((x) => x.lastUsed)!.name)!;
     expect(role.RoleLastUsed?.LastUsedDate).toBeInstanceOf(Date);
     expect(role.RoleLastUsed?.Region).toBe('us-east-1');
