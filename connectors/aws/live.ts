@@ -21,13 +21,20 @@ export const stepError = (step: string, error: unknown): Error => {
 };
 
 export const fetchAuthorizationDetails = async (iam: IAMClient, pageSize = 1000): Promise<AuthorizationDetails> => {
-  const pages: Record<string, unknown>[] = [];
+  const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: new Map() };
   try {
-    for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize }, {})) pages.push(page as unknown as Record<string, unknown>);
+    // Each page is normalised as it arrives, so the SDK's objects of a large account are not all held at once.
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize }, {})) {
+      const part = parseAuthorizationDetails([page as unknown as Record<string, unknown>]);
+      details.users.push(...part.users);
+      details.groups.push(...part.groups);
+      details.roles.push(...part.roles);
+      for (const [arn, policy] of part.policies) details.policies.set(arn, policy);
+    }
   } catch (error) {
     throw stepError('iam:GetAccountAuthorizationDetails', error);
   }
-  return parseAuthorizationDetails(pages);
+  return details;
 };
 
 const NOT_READY = new Set(['ReportNotPresent', 'ReportExpired', 'ReportInProgress', 'CredentialReportNotPresentException', 'CredentialReportExpiredException', 'CredentialReportNotReadyException']);
