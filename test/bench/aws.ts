@@ -147,6 +147,6 @@ if (!isMainThread) {
   console.log(`  wall time with the default concurrency (${awsSchema.parse({}).concurrency} accounts at once): ${fmt(defaultConcurrency.ms)} ms`);
   console.log(`  with resolveAccessKeyIds (real key ids): ${fmt((withKeyIds.total - stats.total) / accounts)} more calls per account (one ListAccessKeys per user with a key)`);
   console.log(`  Prowler-style per-user collection, same estate: ${fmt(sum(prowler) / accounts)} calls per account, ${fmt(sum(prowler))} in all (${fmt(sum(prowler) / stats.total)}× dutybound's)`);
-  console.log(`  peak RSS: ${fmt(process.resourceUsage().maxRSS / 1024)} MB (collector and fake together)`);
+  console.log(`  peak RSS: ${fmt(process.resourceUsage().maxRSS / 1024)} MB (collector and fake together); main-thread heap in use at the end (the last inventories still referenced): ${fmt(process.memoryUsage().heapUsed / 1048576)} MB`);
   await worker.terminate();
 }
