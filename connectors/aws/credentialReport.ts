@@ -38,7 +38,7 @@ export const decodeCredentialReport = (input: string): string => {
     return decodeCredentialReport(content);
   }
   if (trimmed.startsWith('user,')) return trimmed;
-  const decoded = Buffer.from(trimmed, 'base64').toString('utf8');
+  const decoded = Buffer.from(trimmed, 'base64').toString('utf8').trim();
   if (decoded.startsWith('user,')) return decoded;
   throw new DetailsFormatError('expected a credential report: CSV starting with the header `user,arn,…`, or its base64');
 };
