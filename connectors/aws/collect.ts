@@ -7,6 +7,7 @@ import type { Coverage } from '../../src/model/index.ts';
 import type { CollectContext, CollectResult } from '../types.ts';
 import type { PolicyDocument } from './classify.ts';
 import { buildIdentityCenter, fetchIdentityCenter, identityCenterTarget } from './identityCenter.ts';
+import type { AuthorizationDetails } from './authz.ts';
 import { buildAccount, sortInventory, type AccountInventory } from './build.ts';
 import { awsClients, type AwsClientOptions, type AwsClients } from './clients.ts';
 import { readAuthorizationDetails, readCredentialReport, resolveIn } from './export.ts';
@@ -37,7 +38,7 @@ const merge = (result: CollectResult, part: Pick<AccountInventory, 'principals' 
 };
 
 /** Accounts from export files. Bad files are input errors (exit 2), never a silent gap. */
-export const collectExports = (config: AwsConfig, ctx: CollectContext): CollectResult => {
+export const collectExports = (config: AwsConfig, ctx: CollectContext, documents = new Map<string, PolicyDocument>()): CollectResult => {
   const result: CollectResult = { coverage: [], principals: [], entitlements: [], credentials: [] };
   for (const entry of config.exports) {
     if (ctx.onlyTarget && ctx.onlyTarget !== entry.account) continue;
@@ -45,6 +46,7 @@ export const collectExports = (config: AwsConfig, ctx: CollectContext): CollectR
     const report = entry.credentialReport ? readCredentialReport(resolveIn(ctx.baseDir, entry.credentialReport)) : undefined;
     const inventory = buildAccount({ account: entry.account, details, report }, buildOptions(config, ctx.now));
     merge(result, inventory);
+    for (const [arn, document] of awsManagedDocuments(details)) documents.set(arn, document);
     ctx.log.info(`aws ${entry.account} (export): ${inventory.principals.length} principals, ${inventory.entitlements.length} entitlements, ${inventory.credentials.length} credentials`);
     const row: Coverage = { system: 'aws', target: entry.account, status: report ? 'ok' : 'partial' };
     if (!report) row.error = 'no credential report given: access keys and console passwords not collected';
@@ -53,6 +55,10 @@ export const collectExports = (config: AwsConfig, ctx: CollectContext): CollectR
   }
   return result;
 };
+
+/** AWS-managed policy documents (the same in every account), for classifying permission sets. */
+const awsManagedDocuments = (details: AuthorizationDetails): Map<string, PolicyDocument> =>
+  new Map([...details.policies.values()].filter((p) => p.document && p.arn.startsWith('arn:aws:iam::aws:')).map((p) => [p.arn, p.document!]));
 
 interface Target {
   id: string;
@@ -124,8 +130,7 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
     if (reportError) coverage.error = `${reportError} (access keys and console passwords not collected)`;
     if (inventory.notes.length) coverage.notes = inventory.notes;
     ctx.log.info(`aws ${target.id}: ${inventory.principals.length} principals, ${inventory.entitlements.length} entitlements, ${inventory.credentials.length} credentials${reportError ? ' (no credential report)' : ''}`);
-    const documents = new Map([...details.policies.values()].filter((p) => p.document && p.arn.startsWith('arn:aws:iam::aws:')).map((p) => [p.arn, p.document!]));
-    return { coverage, inventory, documents };
+    return { coverage, inventory, documents: awsManagedDocuments(details) };
   } finally {
     iam.destroy();
   }
@@ -133,15 +138,14 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
 
 const byTarget = (a: Coverage, b: Coverage) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
 
-/** Accounts live; AWS-managed policy documents seen, for classifying permission sets. */
-export const collectLive = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, result: CollectResult): Promise<Map<string, PolicyDocument>> => {
-  const documents = new Map<string, PolicyDocument>();
+/** Accounts live, into `result`; the AWS-managed policy documents seen go into `documents`. */
+export const collectLive = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, result: CollectResult, documents: Map<string, PolicyDocument>): Promise<void> => {
   let targets: Target[];
   try {
     targets = await liveTargets(config, clients, options.pageSize);
   } catch (error) {
     result.coverage.push({ system: 'aws', target: config.organization.enabled ? 'organization' : 'accounts', status: 'failed', error: describeError(error) });
-    return documents;
+    return;
   }
   if (ctx.onlyTarget) targets = targets.filter((t) => t.id === ctx.onlyTarget);
   const limit = pLimit(config.concurrency);
@@ -163,7 +167,6 @@ export const collectLive = async (config: AwsConfig, ctx: CollectContext, client
     if (outcome.inventory) merge(result, outcome.inventory);
     for (const [arn, document] of outcome.documents ?? []) documents.set(arn, document);
   }
-  return documents;
 };
 
 /** Identity Center, with the caller's own credentials (management or delegated administrator account). */
@@ -198,11 +201,12 @@ const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, cli
 export const wantsLive = (config: AwsConfig): boolean => config.accounts.length > 0 || config.organization.enabled || config.exports.length === 0;
 
 export const collectAws = async (config: AwsConfig, ctx: CollectContext, options: AwsCollectOptions = {}): Promise<CollectResult> => {
-  const result = collectExports(config, ctx);
+  const documents = new Map<string, PolicyDocument>();
+  const result = collectExports(config, ctx, documents);
   if (wantsLive(config) || config.identityCenter.enabled) {
     const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
     try {
-      const documents = wantsLive(config) ? await collectLive(config, ctx, clients, options, result) : new Map<string, PolicyDocument>();
+      if (wantsLive(config)) await collectLive(config, ctx, clients, options, result, documents);
       if (config.identityCenter.enabled) await collectIdentityCenter(config, ctx, clients, options, documents, result);
     } finally {
       clients.destroy();
