@@ -1,10 +1,14 @@
 // The registry of privilege connectors: id → connector. A test asserts every folder here is registered.
 import type { System } from '../src/model/index.ts';
+import { awsConnector } from './aws/index.ts';
 import { githubConnector } from './github/index.ts';
+import { kubernetesConnector } from './kubernetes/index.ts';
 import type { PrivilegeConnector } from './types.ts';
 
 export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<System, PrivilegeConnector>([
+  ['aws', awsConnector],
   ['github', githubConnector],
+  ['kubernetes', kubernetesConnector],
 ]);
 
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CLASSIFIER, CLASSIFIER_IDS, classifyRules } from './classify.ts';
+
+const options = { privilegedNamespaces: ['kube-system'], disabled: [] as string[] };
+const cluster = { namespace: null };
+
+describe('classifier table', () => {
+  it('has unique, stable ids', () => {
+    expect(new Set(CLASSIFIER_IDS).size).toBe(CLASSIFIER.length);
+    expect(CLASSIFIER_IDS).toEqual(expect.arrayContaining(['cluster-admin', 'escalate', 'bind', 'impersonate', 'secrets-read', 'pods-exec', 'nodes-proxy', 'csr-approval']));
+  });
+
+  it.each([
+    ['escalate', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate'] }],
+    ['bind', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['bind'] }],
+    ['impersonate', { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }],
+    ['pods-exec', { apiGroups: [''], resources: ['*/exec'], verbs: ['create'] }],
+    ['pods-attach', { apiGroups: [''], resources: ['pods/attach'], verbs: ['create'] }],
+    ['nodes-proxy', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }],
+    ['serviceaccount-token', { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }],
+    ['csr-approval', { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] }],
+    ['admission-webhooks', { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] }],
+    ['rbac-changes', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings'], verbs: ['create'] }],
+  ])('%s is privileged cluster-wide', (id, rule) => {
+    const result = classifyRules([rule], cluster, options);
+    expect(result.risks).toContain(id);
+    expect(result.privileged).toBe(true);
+  });
+
+  it('cluster-scoped powers do not travel through a RoleBinding', () => {
+    const rules = [{ apiGroups: [''], resources: ['nodes/proxy', 'users'], verbs: ['get', 'impersonate'] }];
+    expect(classifyRules(rules, { namespace: 'team-a' }, options)).toEqual({ level: 'write', privileged: false, risks: [] });
+  });
+
+  it('creating workloads is privileged cluster-wide and in privileged namespaces, recorded but not privileged elsewhere', () => {
+    const rules = [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }];
+    expect(classifyRules(rules, { namespace: 'team-a' }, options)).toEqual({ level: 'write', privileged: false, risks: ['create-workloads'] });
+    expect(classifyRules(rules, { namespace: 'kube-system' }, options).privileged).toBe(true);
+    expect(classifyRules(rules, cluster, options).privileged).toBe(true);
+  });
+
+  it('admin level only for */*/*; read-only rules are read; disabled ids do not make privileged', () => {
+    expect(classifyRules([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], cluster, options).level).toBe('admin');
+    expect(classifyRules([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }], cluster, options)).toEqual({ level: 'read', privileged: false, risks: [] });
+    const secrets = [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }];
+    expect(classifyRules(secrets, cluster, { ...options, disabled: ['secrets-read'] })).toEqual({ level: 'read', privileged: false, risks: ['secrets-read'] });
+  });
+});

@@ -1,0 +1,162 @@
+// Kubeconfig handling: one KubeConfig and one set of API clients per context, holding only
+// that context's cluster and user, so two contexts can never share a client or credentials.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+import {
+  AuthenticationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  Observable,
+  RbacAuthorizationV1Api,
+  ServerConfiguration,
+  createConfiguration,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+} from '@kubernetes/client-node';
+import { InputError } from '../../src/errors.ts';
+import type { KubernetesConfig } from './schema.ts';
+
+export interface ClusterClient {
+  /** The context name: dutybound's cluster name. */
+  context: string;
+  /** The kubeconfig cluster entry's name and server. */
+  clusterName: string;
+  server: string;
+  rbac: RbacAuthorizationV1Api;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+  authentication: AuthenticationV1Api;
+}
+
+const expandHome = (path: string) => path.replace(/^~(?=$|\/)/, homedir());
+
+/** The kubeconfig files to read: the section's `kubeconfig`, else $KUBECONFIG (a path list), else ~/.kube/config. */
+export const kubeconfigPaths = (config: Pick<KubernetesConfig, 'kubeconfig'>, baseDir: string, env: NodeJS.ProcessEnv = process.env): string[] => {
+  if (config.kubeconfig) {
+    const path = expandHome(config.kubeconfig);
+    return [isAbsolute(path) ? path : resolve(baseDir, path)];
+  }
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter(Boolean).map(expandHome);
+  return [resolve(homedir(), '.kube', 'config')];
+};
+
+/** Read and merge the kubeconfig files (the first definition of a name wins, as kubectl does). */
+export const loadKubeConfig = (paths: string[]): KubeConfig => {
+  const merged = new KubeConfig();
+  merged.clusters = [];
+  merged.users = [];
+  merged.contexts = [];
+  const present = paths.filter((path) => existsSync(path));
+  if (!present.length) throw new InputError(`kubernetes.kubeconfig: no kubeconfig file found (looked at ${paths.join(', ')})`);
+  for (const path of present) {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromFile(path);
+    } catch (error) {
+      throw new InputError(`${path}: not a readable kubeconfig (${(error as Error).message})`, [], { cause: error });
+    }
+    for (const cluster of kc.clusters) if (!merged.clusters.some((c) => c.name === cluster.name)) merged.clusters.push(cluster);
+    for (const user of kc.users) if (!merged.users.some((u) => u.name === user.name)) merged.users.push(user);
+    for (const context of kc.contexts) if (!merged.contexts.some((c) => c.name === context.name)) merged.contexts.push(context);
+    if (!merged.currentContext && kc.currentContext) merged.currentContext = kc.currentContext;
+  }
+  return merged;
+};
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** A KubeConfig holding only `contextName`'s cluster and user, and the API clients built from it. */
+export const clusterClient = (base: KubeConfig, contextName: string): ClusterClient => {
+  const context = base.getContextObject(contextName);
+  if (!context) throw new InputError(`kubernetes.contexts: context "${contextName}" is not in the kubeconfig (known: ${base.contexts.map((c) => c.name).join(', ') || 'none'})`);
+  const cluster = base.getCluster(context.cluster);
+  if (!cluster) throw new InputError(`kubeconfig context "${contextName}": cluster "${context.cluster}" is not defined`);
+  const user = context.user ? base.getUser(context.user) : null;
+  const url = new URL(cluster.server);
+  // kubectl talks plain http to a loopback server (kubectl proxy, test fakes); client-node refuses
+  // http unless TLS verification is off, which is meaningless without TLS.
+  const plainLoopback = url.protocol === 'http:' && LOOPBACK.has(url.hostname);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [plainLoopback ? { ...cluster, skipTLSVerify: true } : cluster],
+    users: user ? [user] : [{ name: 'anonymous' }],
+    contexts: [{ ...context, user: user ? context.user : 'anonymous' }],
+    currentContext: context.name,
+  });
+  // Like kc.makeApiClient, plus one connection pool per cluster: client-node builds a fresh
+  // dispatcher for every request (a new connection, and TLS handshake, per list page).
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    middleware: [sharedDispatcher(), headerMiddleware('User-Agent', 'dutybound')],
+  });
+  return {
+    context: contextName,
+    clusterName: cluster.name,
+    server: cluster.server,
+    rbac: new RbacAuthorizationV1Api(configuration),
+    core: new CoreV1Api(configuration),
+    custom: new CustomObjectsApi(configuration),
+    authentication: new AuthenticationV1Api(configuration),
+  };
+};
+
+const headerMiddleware = (key: string, value: string): ObservableMiddleware => ({
+  pre: (context: RequestContext) => {
+    context.setHeaderParam(key, value);
+    return new Observable(Promise.resolve(context));
+  },
+  post: (response) => new Observable(Promise.resolve(response)),
+});
+
+/** Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later request of this client. */
+const sharedDispatcher = (): ObservableMiddleware => {
+  let shared: ReturnType<RequestContext['getDispatcher']>;
+  return {
+    pre: (context: RequestContext) => {
+      const dispatcher = context.getDispatcher();
+      if (dispatcher) {
+        if (shared) context.setDispatcher(shared);
+        else shared = dispatcher;
+      }
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+};
+
+/** Per-call options that set request headers (metadata-only lists, patch content types). */
+export const withHeaders = (headers: Record<string, string>): ConfigurationOptions =>
+  Object.entries(headers).reduce<ConfigurationOptions | undefined>((options, [key, value]) => setHeaderOptions(key, value, options as never) as ConfigurationOptions, undefined)!;
+
+/** Ask for PartialObjectMetadata: the API server then sends metadata only, never data or spec. */
+export const METADATA_ONLY_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+export interface ApiErrorInfo {
+  code?: number;
+  reason?: string;
+  message: string;
+}
+
+/** Code, reason and message of a client-node ApiException (or any error). */
+export const apiError = (error: unknown): ApiErrorInfo => {
+  const e = error as { code?: unknown; body?: unknown; message?: string; cause?: unknown };
+  const code = typeof e?.code === 'number' ? e.code : undefined;
+  let body = e?.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not a Status */
+    }
+  }
+  const status = body && typeof body === 'object' ? (body as { message?: string; reason?: string }) : undefined;
+  if (code !== undefined) return { code, reason: status?.reason, message: status?.message ?? (code === 401 ? 'Unauthorized' : `HTTP ${code}`) };
+  const cause = e?.cause as { code?: string; message?: string } | undefined;
+  return { message: [e?.message ?? String(error), cause?.code ?? cause?.message].filter(Boolean).join(': ') };
+};
