@@ -17,8 +17,11 @@ const iso = (value: string) => new Date(value).toISOString();
 const reasonOf = (error: unknown): string => {
   if (error instanceof RateLimitExhausted) return error.message;
   const status = (error as { status?: number }).status;
-  const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
-  if (status !== undefined) return `${status} ${message ?? (error as Error).message.replace(/ - https?:\/\/\S+$/, '')}`;
+  const response = (error as { response?: { data?: { message?: string }; headers?: Record<string, string | undefined> } }).response;
+  const message = response?.data?.message;
+  // GitHub names the App permission an endpoint needs when it refuses one.
+  const needs = response?.headers?.['x-accepted-github-permissions'];
+  if (status !== undefined) return `${status} ${message ?? (error as Error).message.replace(/ - https?:\/\/\S+$/, '')}${needs ? ` (needs ${needs})` : ''}`;
   return describeError(error);
 };
 

@@ -15,6 +15,7 @@ export const SCAN_PERMISSIONS: Record<string, 'read' | 'write'> = {
   secrets: 'read',
   dependabot_secrets: 'read',
   environments: 'read',
+  actions: 'read',
 };
 
 /** `members: write` → { members: 'write' }, keeping the highest level per permission. */

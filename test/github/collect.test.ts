@@ -190,7 +190,7 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
       const result = await collectGithub(configFor(denied), ctx, fast);
       expect(result.coverage[0]!.status).toBe('partial');
       expect(result.coverage[0]!.error).toBe(
-        'fine-grained personal access tokens: 403 Resource not accessible by integration; repository Actions secrets: 403 Resource not accessible by integration (3, e.g. acme/api, acme/lib, acme/web)',
+        'fine-grained personal access tokens: 403 Resource not accessible by integration (needs organization_personal_access_tokens=read); repository Actions secrets: 403 Resource not accessible by integration (needs secrets=read) (3, e.g. acme/api, acme/lib, acme/web)',
       );
       expect(result.entitlements.filter((e) => e.privilege === 'org-owner')).toHaveLength(3);
       expect(result.credentials.some((c) => c.kind === 'fine-grained-pat')).toBe(false);

@@ -7,7 +7,7 @@ import { createGithubRevokers } from '../../connectors/github/revoke.ts';
 import { githubSchema, type GithubConfig } from '../../connectors/github/schema.ts';
 import { silentLogger, type CollectContext } from '../../connectors/types.ts';
 import type { Credential, Entitlement } from '../../src/model/index.ts';
-import { startGithubFake, type GithubFake } from '../../src/sim/github/fake.ts';
+import { ACCEPTED_PERMISSIONS, startGithubFake, type GithubFake } from '../../src/sim/github/fake.ts';
 import { smallEstate } from './estate.ts';
 
 const ctx: CollectContext = { now: new Date('2026-01-01T00:00:00Z'), log: silentLogger, baseDir: '/' };
@@ -119,6 +119,12 @@ describe('GitHub revokers', () => {
     expect(Object.keys(enforce.revokers).sort()).toEqual(revokers.map((r) => r.id).sort());
     expect(enforce.revokers['github-org-owner']).toEqual({ members: 'write' });
     expect(enforce.default_permissions).toMatchObject({ members: 'write', administration: 'write', organization_personal_access_tokens: 'write', metadata: 'read' });
-    expect(Object.values((document.scan as { default_permissions: Record<string, string> }).default_permissions).every((level) => level === 'read')).toBe(true);
+    const scan = (document.scan as { default_permissions: Record<string, string> }).default_permissions;
+    expect(Object.values(scan).every((level) => level === 'read')).toBe(true);
+    // Every permission GitHub names for an endpoint the scan reads is in the scan document.
+    for (const [, accepted] of ACCEPTED_PERMISSIONS) {
+      const [name, level] = accepted.split('=') as [string, string];
+      expect(scan[name], accepted).toBe(level);
+    }
   });
 });

@@ -232,6 +232,23 @@ const secretJson = (secret: GithubSecretSeed, withVisibility: boolean) => ({
   ...(withVisibility ? { visibility: secret.visibility ?? 'all' } : {}),
 });
 
+/** The GitHub App permission an endpoint needs, as GitHub names it in `x-accepted-github-permissions` on a 403. */
+export const ACCEPTED_PERMISSIONS: [RegExp, string][] = [
+  [/^GET \/orgs\/[^/]+\/(actions\/secrets)$/, 'organization_secrets=read'],
+  [/^GET \/orgs\/[^/]+\/dependabot\/secrets$/, 'organization_dependabot_secrets=read'],
+  [/^GET \/orgs\/[^/]+\/personal-access-tokens$/, 'organization_personal_access_tokens=read'],
+  [/^GET \/orgs\/[^/]+\/(installations|credential-authorizations|audit-log)$/, 'organization_administration=read'],
+  [/^GET \/orgs\/[^/]+\/organization-roles/, 'organization_custom_org_roles=read'],
+  [/^GET \/orgs\/[^/]+\/(members|outside_collaborators|invitations|teams)/, 'members=read'],
+  [/^GET \/orgs\/[^/]+\/repos$/, 'metadata=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/collaborators$/, 'metadata=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/keys/, 'administration=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/environments\/[^/]+\/secrets$/, 'environments=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/environments$/, 'actions=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/actions\/secrets$/, 'secrets=read'],
+  [/^GET \/repos\/[^/]+\/[^/]+\/dependabot\/secrets$/, 'dependabot_secrets=read'],
+];
+
 const etagOf = (payload: string) => `W/"${createHash('sha1').update(payload).digest('hex')}"`;
 
 interface Routed {
@@ -755,7 +772,13 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     if (faults.deny?.some((re) => re.test(signature))) {
       b.remaining = Math.max(0, b.remaining - 1);
       b.used += 1;
-      return { status: 403, headers: { ...common, ...rateHeaders(resource) }, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' }, operation: 'denied' };
+      const accepted = ACCEPTED_PERMISSIONS.find(([re]) => re.test(signature))?.[1];
+      return {
+        status: 403,
+        headers: { ...common, ...rateHeaders(resource), ...(accepted ? { 'x-accepted-github-permissions': accepted } : {}) },
+        body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' },
+        operation: 'denied',
+      };
     }
     if (faults.missing?.some((re) => re.test(signature))) {
       return { status: 404, headers: { ...common, ...rateHeaders(resource) }, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, operation: 'missing' };
