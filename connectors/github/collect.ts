@@ -55,7 +55,10 @@ const REPOS_QUERY = /* GraphQL */ `
         nodes {
           name
           isArchived
-          collaborators(affiliation: DIRECT, first: $first) { totalCount edges { permission node { login } } }
+          collaborators(affiliation: DIRECT, first: $first) {
+            totalCount
+            edges { permission permissionSources { roleName source { __typename } } node { login } }
+          }
           deployKeys(first: 1) { totalCount }
           environments(first: $first) { totalCount nodes { name } }
         }
@@ -107,7 +110,10 @@ interface ReposPage {
       nodes: {
         name: string;
         isArchived: boolean;
-        collaborators: { totalCount: number; edges: { permission: string; node: { login: string } }[] } | null;
+        collaborators: {
+          totalCount: number;
+          edges: { permission: string; permissionSources: { roleName: string | null; source: { __typename: string } }[] | null; node: { login: string } }[];
+        } | null;
         deployKeys: { totalCount: number } | null;
         environments: { totalCount: number; nodes: { name: string }[] } | null;
       }[];
@@ -241,6 +247,13 @@ class OrgScan {
   }
 }
 
+/** A direct collaborator's role: the role the repository itself grants (custom roles by name), else GraphQL's permission level. */
+const directRole = (edge: { permission: string; permissionSources: { roleName: string | null; source: { __typename: string } }[] | null }): string => {
+  const named = edge.permissionSources?.find((source) => source.source.__typename === 'Repository')?.roleName;
+  if (!named) return roleFromGraphql(edge.permission);
+  return ({ push: 'write', pull: 'read' } as Record<string, string>)[named] ?? named;
+};
+
 /** The team whose membership gives `login` its place in `slug` (a child team when the member came from one). */
 const immediateTeam = (teams: Map<string, TeamData>, slug: string, login: string, depth = 0): string => {
   if (depth > 20) return slug;
@@ -345,7 +358,7 @@ export const collectGithubOrg = async (
           const complete = node.collaborators && node.collaborators.totalCount <= node.collaborators.edges.length;
           found.push({
             name: node.name,
-            ...(complete ? { collaborators: node.collaborators!.edges.map((e) => ({ login: e.node.login, role: roleFromGraphql(e.permission) })) } : {}),
+            ...(complete ? { collaborators: node.collaborators!.edges.map((e) => ({ login: e.node.login, role: directRole(e) })) } : {}),
             ...(node.deployKeys ? { deployKeyCount: node.deployKeys.totalCount } : {}),
             ...(node.environments && node.environments.totalCount <= node.environments.nodes.length ? { environments: node.environments.nodes.map((e) => e.name) } : {}),
           });

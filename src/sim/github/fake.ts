@@ -679,7 +679,20 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
         return {
           name: repo.name,
           isArchived: repo.archived === true,
-          collaborators: { totalCount: collaborators.totalCount, edges: collaborators.page.map((c) => ({ permission: PERMISSION_ENUM(c.role), node: { login: c.login } })) },
+          collaborators: {
+            totalCount: collaborators.totalCount,
+            edges: collaborators.page.map((c) => ({
+              permission: PERMISSION_ENUM(c.role),
+              // Where the access comes from: the repository's own grant, and the org's base permission for members.
+              permissionSources: [
+                { roleName: c.role, source: { __typename: 'Repository' } },
+                ...(org.members.some((mem) => mem.login === c.login) && (org.defaultRepositoryPermission ?? 'read') !== 'none'
+                  ? [{ roleName: org.defaultRepositoryPermission ?? 'read', source: { __typename: 'Organization' } }]
+                  : []),
+              ],
+              node: { login: c.login },
+            })),
+          },
           deployKeys: { totalCount: (repo.deployKeys ?? []).length },
           environments: { totalCount: environments.totalCount, nodes: environments.page.map((e) => ({ name: e.name })) },
         };
