@@ -125,7 +125,8 @@ export const createGithubClient = (
     userAgent: 'dutybound',
     ...(context.signal ? { request: { signal: context.signal } } : {}),
     ...authOptions(config, org, context.baseDir, env),
-    log: { debug: () => {}, info: () => {}, warn: (message: string) => context.log.debug(message), error: (message: string) => context.log.warn(message) },
+    // Octokit logs every failed request; coverage reports what failed, so these are debug detail.
+    log: { debug: () => {}, info: () => {}, warn: (message: string) => context.log.debug(message), error: (message: string) => context.log.debug(message) },
     retry: { retryAfterBaseValue: base, retries: 3 },
     throttle: {
       id: `dutybound-${org}-${clientCounter}`,

@@ -500,6 +500,14 @@ export const collectGithubOrg = async (
   });
 
   // ---- per repository: collaborators, deploy keys, secrets, environments ---------------------
+  // Say early when the REST quota left cannot cover the repositories (the org will end partial
+  // unless the limit resets within maxRateLimitWaitSeconds).
+  const needed = scanned.reduce((sum, repo) => sum + 2 + (repo.collaborators ? 0 : 1) + (repo.deployKeyCount === 0 ? 0 : 1) + (repo.environments ? repo.environments.length : 2), 0);
+  const remaining = client.stats.remaining.core;
+  if (remaining !== undefined && remaining < needed) {
+    ctx.log.warn(`github ${org}: about ${needed} requests needed for ${scanned.length} repositories, ${remaining} left in this rate-limit window; the scan waits for the reset up to ${config.maxRateLimitWaitSeconds} s`);
+  }
+
   await Promise.all(
     scanned.map((repo) =>
       limit(async () => {

@@ -198,8 +198,11 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
   });
 
   it('reports a spent primary limit as partial instead of waiting past maxRateLimitWaitSeconds', async () => {
-    await withFake({ coreLimit: 12 }, async (limited) => {
-      const result = await collectGithub(configFor(limited, { graphql: false, maxRateLimitWaitSeconds: 0 }), ctx, fast);
+    await withFake({ coreLimit: 16 }, async (limited) => {
+      const warnings: string[] = [];
+      const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+      const result = await collectGithub(configFor(limited, { graphql: false, maxRateLimitWaitSeconds: 0 }), { ...ctx, log }, fast);
+      expect(warnings).toContainEqual(expect.stringMatching(/^github acme: about 18 requests needed for 3 repositories, \d+ left in this rate-limit window/));
       expect(result.coverage[0]!.status).toBe('partial');
       expect(result.coverage[0]!.error).toMatch(/rate limit exhausted \(resets at \d{4}-/);
       // Once spent, no more requests hammer the API.
