@@ -299,6 +299,9 @@ export const collectGithubOrg = async (
   const outside = await scan.attempt('outside collaborators', async () => (await octokit.paginate('GET /orgs/{org}/outside_collaborators', { org, per_page: pageSize })).map((u) => u.login));
   for (const login of outside ?? []) scan.user(login, { external: true });
   const outsideSet = new Set(outside ?? []);
+  const memberSet = members ? new Set(members) : undefined;
+  /** Outside the org: listed as an outside collaborator, or (when that list was not readable) not a member. */
+  const isExternal = (login: string) => outsideSet.has(login) || (outside === undefined && memberSet !== undefined && !memberSet.has(login));
 
   const twoFactorNote = '2FA status not visible to this identity (needs organization owner access); mfa left unknown';
   const without2fa = await (async () => {
@@ -526,12 +529,13 @@ export const collectGithubOrg = async (
           ));
         for (const c of collaborators ?? []) {
           const level = repoLevel(c.role, c.permissions);
+          if (isExternal(c.login)) scan.user(c.login, { external: true });
           scan.grant(c.login, {
             resource: repo.name,
             privilege: repoPrivilege(c.role),
             level,
             // An outside collaborator who can push is privileged (as OpenSSF Allstar holds): code from outside the org.
-            privileged: repoPrivileged(c.role, c.permissions) || (outsideSet.has(c.login) && level !== 'read'),
+            privileged: repoPrivileged(c.role, c.permissions) || (isExternal(c.login) && level !== 'read'),
             via: 'direct',
             ref: { kind: 'repo-collaborator', repo: repo.name, login: c.login, role: c.role },
           });

@@ -197,6 +197,15 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
     });
   });
 
+  it('still tells outside collaborators apart when their list is refused (not members)', async () => {
+    await withFake({ faults: { deny: [/outside_collaborators/] } }, async (denied) => {
+      const result = await collectGithub(configFor(denied), ctx, fast);
+      expect(result.coverage[0]).toMatchObject({ status: 'partial', error: 'outside collaborators: 403 Resource not accessible by integration (needs members=read)' });
+      expect(result.principals.filter((p) => p.external).map((p) => p.id)).toEqual(['github:acme/vendor-v', 'github:acme/vendor-w']);
+      expect(find(result.entitlements, 'vendor-w', 'web')[0]).toMatchObject({ privileged: true });
+    });
+  });
+
   it('reports a spent primary limit as partial instead of waiting past maxRateLimitWaitSeconds', async () => {
     await withFake({ coreLimit: 16 }, async (limited) => {
       const warnings: string[] = [];
