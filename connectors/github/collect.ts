@@ -374,7 +374,7 @@ export const collectGithubOrg = async (
   repos ??= await scan.attempt('repositories', async () =>
     (await octokit.paginate('GET /orgs/{org}/repos', { org, type: 'all', per_page: pageSize })).filter((r) => config.includeArchived || !r.archived).map((r): RepoData => ({ name: r.name })),
   );
-  const scanned = (repos ?? []).filter((repo) => !excluded(repo.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const scanned = (repos ?? []).filter((repo) => !excluded(repo.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const repoNames = new Set(scanned.map((repo) => repo.name));
 
   // ---- teams: members (with child teams') and repositories ----------------------------------
