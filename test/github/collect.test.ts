@@ -142,6 +142,12 @@ describe('GitHub collection', () => {
     expect(rest.principals.find((p) => p.id === 'github:acme/alice')?.email).toBeUndefined();
   });
 
+  it('gives the same inventory bytes for the same estate', async () => {
+    const again = await collectGithub(configFor(fake), ctx, fast);
+    const bytes = (r: typeof gql) => JSON.stringify({ coverage: r.coverage, principals: r.principals, entitlements: r.entitlements, credentials: r.credentials });
+    expect(bytes(again)).toBe(bytes(gql));
+  });
+
   it('finds the same paths with GraphQL batching as with REST, custom roles included, in fewer requests', () => {
     expect(shape(gql.entitlements)).toEqual(shape(rest.entitlements));
     expect(gql.entitlements.map((e) => [e.level, e.privileged])).toEqual(rest.entitlements.map((e) => [e.level, e.privileged]));
