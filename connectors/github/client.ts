@@ -150,11 +150,24 @@ export const createGithubClient = (
     },
   });
 
+  // Proactive pacing: one request every `gapMs`, so a large scan stays under GitHub's
+  // secondary limit (points per minute) instead of running into it and backing off.
+  const gapMs = config.requestsPerMinute > 0 ? 60_000 / config.requestsPerMinute : 0;
+  let nextSlot = 0;
+  const pace = async () => {
+    if (!gapMs) return;
+    const now = Date.now();
+    const slot = Math.max(now, nextSlot);
+    nextSlot = slot + gapMs;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  };
+
   octokit.hook.wrap('request', async (request, options) => {
     const { method, url } = octokit.request.endpoint(options);
     const resource = resourceOf(url);
     const spent = exhaustedUntil[resource];
     if (spent) throw new RateLimitExhausted(spent);
+    await pace();
     const key = method === 'GET' && tuning.etags ? url : undefined;
     const cached = key ? tuning.etags!.entries.get(key) : undefined;
     if (cached) options.headers = { ...options.headers, 'if-none-match': cached.etag };

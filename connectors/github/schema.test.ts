@@ -9,7 +9,7 @@ const githubOf = (config: unknown) => (config as { github?: GithubConfig }).gith
 describe('github: config section', () => {
   it('is picked up by the config root with its defaults', () => {
     const config = parseConfig({ github: { orgs: ['acme'] } }, 'dutybound.yaml');
-    expect(githubOf(config)).toEqual({ orgs: ['acme'], tokenEnv: 'GITHUB_TOKEN', includeArchived: false, excludeRepos: [], concurrency: 4, graphql: true, maxRateLimitWaitSeconds: 900, lastActivity: 'owners', lastActivityDays: 90 });
+    expect(githubOf(config)).toEqual({ orgs: ['acme'], tokenEnv: 'GITHUB_TOKEN', includeArchived: false, excludeRepos: [], concurrency: 4, graphql: true, requestsPerMinute: 800, maxRateLimitWaitSeconds: 900, lastActivity: 'owners', lastActivityDays: 90 });
   });
 
   it('names the field and what was expected on bad input', () => {

@@ -25,6 +25,12 @@ export const githubSchema = z
     excludeRepos: z.array(z.string()).default([]).describe('Repository names or globs (`sandbox-*`, `acme/legacy`) never scanned.'),
     concurrency: z.number().int().min(1).max(20).default(4).describe('Requests in flight per organization (GitHub advises few concurrent requests).'),
     graphql: z.boolean().default(true).describe('Batch collaborators, teams, environments and deploy-key counts of 100 repositories per GraphQL request, and read SAML identities.'),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .min(0)
+      .default(800)
+      .describe("Pace of requests per organization, kept under GitHub's secondary limit of 900 REST points a minute (0: no pacing, for test servers)."),
     maxRateLimitWaitSeconds: z
       .number()
       .int()

@@ -1,7 +1,7 @@
 // Benchmark: scan a large GitHub organization on the fake GitHub (127.0.0.1, injected latency)
 // and print requests, wall time, primary quota spent and peak RSS.
 //
-//   node test/bench/github.ts [--repos 2000] [--members 5000] [--teams 300] [--latency 30] [--rest] [--warm]
+//   node test/bench/github.ts [--repos 2000] [--members 5000] [--teams 300] [--latency 30] [--concurrency 4] [--rpm 0] [--rest] [--warm]
 //
 // --rest also measures the REST-only path (github.graphql: false); --warm scans a second time
 // with the ETag cache of the first (unchanged lists are answered 304 and cost no quota).
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     teams: { type: 'string', default: '300' },
     latency: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '4' },
+    // 0: the connector's own speed on loopback; 800 (the config default) paces like a real scan.
+    rpm: { type: 'string', default: '0' },
     rest: { type: 'boolean', default: false },
     warm: { type: 'boolean', default: false },
   },
@@ -37,7 +39,7 @@ console.log(`GitHub benchmark: ${size.repos} repos (${active} not archived), ${s
 const scan = async (label: string, graphql: boolean, options: { coreLimit?: number; etagCacheFile?: string } = {}) => {
   const fake = await startGithubFake(estate, { latencyMs: Number(values.latency), token: 'bench', ...(options.coreLimit ? { coreLimit: options.coreLimit } : {}) });
   try {
-    const config = githubSchema.parse({ orgs: [org.login], baseUrl: fake.url, graphql, concurrency: Number(values.concurrency), ...(options.etagCacheFile ? { etagCacheFile: options.etagCacheFile } : {}) });
+    const config = githubSchema.parse({ orgs: [org.login], baseUrl: fake.url, graphql, concurrency: Number(values.concurrency), requestsPerMinute: Number(values.rpm), ...(options.etagCacheFile ? { etagCacheFile: options.etagCacheFile } : {}) });
     const run = async (runLabel: string) => {
       fake.resetCalls();
       const coreBefore = fake.quota.core.used;
@@ -52,7 +54,7 @@ const scan = async (label: string, graphql: boolean, options: { coreLimit?: numb
       console.log(`\n${runLabel}`);
       console.log(`  coverage          ${coverage.status}${coverage.error ? ` (${coverage.error})` : ''}`);
       console.log(`  inventory         ${result.principals.length} principals, ${result.entitlements.length} entitlements (${result.entitlements.filter((e) => e.privileged).length} privileged), ${result.credentials.length} credentials`);
-      console.log(`  wall time         ${seconds.toFixed(1)} s`);
+      console.log(`  wall time         ${seconds.toFixed(1)} s${Number(values.rpm) ? ` (paced at ${values.rpm} requests/min)` : ` (unpaced; at the default pace of 800 requests/min a scan takes at least ${(fake.calls.total / 800).toFixed(1)} min)`}`);
       console.log(`  requests          ${fake.calls.total} (${rest} REST, ${fake.calls.total - rest} GraphQL; ${fake.stats.notModified} answered 304)`);
       console.log(`  REST per repo     ${(rest / active).toFixed(2)}  (target ≤ 3)`);
       console.log(`  primary quota     ${core} REST of ${fake.quota.core.limit}/h (${((100 * core) / fake.quota.core.limit).toFixed(0)} %), ${fake.quota.graphql.used - graphqlBefore} GraphQL`);

@@ -31,7 +31,7 @@ afterAll(() => fake.close());
 
 const config = (extra = '') => {
   const file = join(dir, `dutybound-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, `ledger: [grants.yaml]\ngithub:\n  orgs: [acme]\n  baseUrl: ${fake.url}\n  tokenEnv: FAKE_GITHUB_TOKEN\n${extra}`);
+  writeFileSync(file, `ledger: [grants.yaml]\ngithub:\n  orgs: [acme]\n  baseUrl: ${fake.url}\n  tokenEnv: FAKE_GITHUB_TOKEN\n  requestsPerMinute: 0\n${extra}`);
   return file;
 };
 
@@ -56,7 +56,7 @@ describe('dutybound scan with a github section', () => {
     const denied = await startGithubFake(smallEstate(), { token: 'cli-token', faults: { deny: [/\/dependabot\/secrets$/] } });
     try {
       const file = join(dir, 'denied.yaml');
-      writeFileSync(file, `github:\n  orgs: [acme]\n  baseUrl: ${denied.url}\n  tokenEnv: FAKE_GITHUB_TOKEN\n`);
+      writeFileSync(file, `github:\n  orgs: [acme]\n  baseUrl: ${denied.url}\n  tokenEnv: FAKE_GITHUB_TOKEN\n  requestsPerMinute: 0\n`);
       const out = join(dir, 'out-denied');
       const run = await cli(['scan', '--config', file, '--now', '2026-01-01T00:00:00Z', '--out', out, '--format', 'json', '--quiet'], { FAKE_GITHUB_TOKEN: 'cli-token' });
       expect(run.code).toBe(3);

@@ -16,7 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'dutybound-github-'));
 const ctx: CollectContext = { now: new Date('2026-01-01T00:00:00Z'), log: silentLogger, baseDir: dir };
 const env = { GITHUB_TOKEN: 'test-token' };
 const fast = { env, retryAfterBaseMs: 5 };
-const configFor = (fake: GithubFake, extra: Record<string, unknown> = {}) => githubSchema.parse({ orgs: ['acme'], baseUrl: fake.url, ...extra });
+// No pacing against the fake (one test below checks it).
+const configFor = (fake: GithubFake, extra: Record<string, unknown> = {}) => githubSchema.parse({ orgs: ['acme'], baseUrl: fake.url, requestsPerMinute: 0, ...extra });
 const withFake = async <T>(options: GithubFakeOptions, run: (fake: GithubFake) => Promise<T>, estate = smallEstate()): Promise<T> => {
   const fake = await startGithubFake(estate, { token: 'test-token', ...options });
   try {
@@ -241,6 +242,17 @@ describe('GitHub collection: paging, limits and partial coverage', () => {
       expect(result.coverage[0]).toMatchObject({ status: 'ok' });
       expect(result.stats.acme!.primaryLimits).toBeGreaterThan(0);
       expect(shape(result.entitlements)).toEqual(shape(rest.entitlements));
+    });
+  });
+
+  it('paces requests to stay under the secondary limit (requestsPerMinute)', async () => {
+    await withFake({}, async (paced) => {
+      const result = await collectGithub(configFor(paced, { requestsPerMinute: 1200, lastActivity: 'off' }), ctx, fast);
+      expect(result.coverage[0]).toMatchObject({ status: 'ok' });
+      const arrivals = [...paced.stats.arrivals].sort((a, b) => a - b);
+      expect(arrivals.length).toBeGreaterThan(20);
+      const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40); // one request every 50 ms, timer jitter aside
     });
   });
 

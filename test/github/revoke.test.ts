@@ -26,7 +26,7 @@ const revokerFor = (item: { entitlement?: Entitlement; credential?: Credential }
 
 beforeEach(async () => {
   fake = await startGithubFake(smallEstate(), { token: 'test-token' });
-  config = githubSchema.parse({ orgs: ['acme'], baseUrl: fake.url });
+  config = githubSchema.parse({ orgs: ['acme'], baseUrl: fake.url, requestsPerMinute: 0 });
 });
 afterEach(() => fake.close());
 

@@ -53,6 +53,8 @@ export interface GithubFake extends FakeServer {
     notModified: number;
     /** Installation tokens issued (GitHub App auth). */
     tokensIssued: number;
+    /** When each request reached the handler (ms since the epoch), for pacing checks. */
+    arrivals: number[];
   };
 }
 
@@ -271,7 +273,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
   const resetSeconds = options.resetSeconds ?? 3600;
   const bucket = (limit: number): RateBucket => ({ limit, remaining: limit, used: 0, reset: Math.floor(Date.now() / 1000) + resetSeconds });
   const quota = { core: bucket(options.coreLimit ?? 5000), graphql: bucket(options.graphqlLimit ?? 5000) };
-  const stats = { notModified: 0, tokensIssued: 0 };
+  const stats = { notModified: 0, tokensIssued: 0, arrivals: [] as number[] };
 
   const orgOf = (login: string) => live.orgs.find((org) => org.login.toLowerCase() === login.toLowerCase());
   const memberLogins = (org: GithubOrgSeed) => new Set(org.members.map((m) => m.login));
@@ -770,6 +772,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
   };
 
   const handler = (request: FakeRequest): FakeResponse => {
+    stats.arrivals.push(Date.now());
     const base = `http://${request.headers.host ?? '127.0.0.1'}`;
     const common = { 'x-github-api-version-selected': API_VERSION, 'x-github-media-type': 'github.v3; format=json' };
     const auth = request.headers.authorization ?? '';
