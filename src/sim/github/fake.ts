@@ -832,7 +832,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
     return { status: routed.status, headers: { ...common, ...headers, ...rateHeaders(resource) }, body, operation: routed.operation };
   };
 
-  const inject = (request: FakeRequest, callNumber: number): FakeResponse | undefined => {
+  const inject = (_request: FakeRequest, callNumber: number): FakeResponse | undefined => {
     if (faults.secondaryAt?.includes(callNumber)) {
       return {
         status: 403,
@@ -842,7 +842,6 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
       };
     }
     if (faults.serverErrorAt?.includes(callNumber)) return { status: 502, body: { message: 'Server Error' }, operation: 'server-error' };
-    void request;
     return undefined;
   };
 
