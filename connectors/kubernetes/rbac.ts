@@ -5,7 +5,7 @@ import type { RbacV1Subject, V1ClusterRole, V1LabelSelector, V1ObjectMeta, V1Pol
 import type { Credential, Entitlement, Principal } from '../../src/model/index.ts';
 import { classifyRules, type Classification, type Scope } from './classify.ts';
 import { bindingMarkers } from './markers.ts';
-import type { ClusterSnapshot } from './types.ts';
+import type { ClusterSnapshot, Wire } from './types.ts';
 import { tokenCredentials } from './tokens.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -67,10 +67,10 @@ export const selectorMatches = (selector: V1LabelSelector, labels: Record<string
 };
 
 /** Effective rules of every ClusterRole: its own plus, with an aggregationRule, those of every ClusterRole its selectors pick (transitively). */
-export const aggregateClusterRoles = (clusterRoles: readonly V1ClusterRole[]): Map<string, V1PolicyRule[]> => {
+export const aggregateClusterRoles = (clusterRoles: ReadonlyArray<Wire<V1ClusterRole>>): Map<string, V1PolicyRule[]> => {
   const byName = new Map(clusterRoles.map((role) => [role.metadata?.name ?? '', role]));
   const resolved = new Map<string, V1PolicyRule[]>();
-  const resolve = (role: V1ClusterRole, visiting: Set<string>): V1PolicyRule[] => {
+  const resolve = (role: Wire<V1ClusterRole>, visiting: Set<string>): V1PolicyRule[] => {
     const name = role.metadata?.name ?? '';
     const done = resolved.get(name);
     if (done) return done;
@@ -102,7 +102,7 @@ export const aggregateClusterRoles = (clusterRoles: readonly V1ClusterRole[]): M
 
 interface BindingView {
   kind: 'ClusterRoleBinding' | 'RoleBinding';
-  metadata: V1ObjectMeta;
+  metadata: Wire<V1ObjectMeta>;
   namespace: string | null;
   roleRef: V1RoleRef;
   subjects: RbacV1Subject[];
