@@ -184,6 +184,8 @@ const jitOwnerTypes = (lists: ReadonlyArray<ReadonlyArray<{ metadata?: Wire<V1Ob
   return [...types.values()];
 };
 
+const compareTargets = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 interface ClusterResult extends CollectResult {
   coverage: Coverage[];
 }
@@ -262,7 +264,9 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
   const exported = exports.map((entry) => collectExport(entry, config, ctx));
   const limit = pLimit(config.concurrency);
   const live = await Promise.all(clients.map((client) => ('coverage' in client ? client : limit(() => collectLive(client, config, ctx)))));
-  const results = [...live, ...exported];
+  // Each cluster's lists come sorted; in target order they are usually one sorted run already,
+  // which the final sorts then only check.
+  const results = [...live, ...exported].sort((a, b) => compareTargets(a.coverage[0]!.target, b.coverage[0]!.target));
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     coverage: results.flatMap((result) => result.coverage).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),
