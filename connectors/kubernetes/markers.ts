@@ -44,6 +44,8 @@ export const parseInstant = (value: unknown): string | undefined => {
 export const ownerKey = (group: string, kind: string, namespace: string | undefined, name: string) => `${group}/${kind}/${namespace ?? ''}/${name}`;
 
 export const bindingMarkers = (meta: Wire<V1ObjectMeta> | undefined, options: MarkerOptions): Markers => {
+  // Most bindings carry no annotation, label or owner at all: nothing to read.
+  if (!meta?.annotations && !meta?.labels && !meta?.ownerReferences?.length) return { sources: [], problems: [] };
   const annotations = meta?.annotations ?? {};
   const labels = meta?.labels ?? {};
   const markers: Markers = { sources: [], problems: [] };
