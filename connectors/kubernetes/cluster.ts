@@ -7,7 +7,6 @@ import {
   ApiException,
   AuthenticationV1Api,
   CoreV1Api,
-  CustomObjectsApi,
   KubeConfig,
   Observable,
   RbacAuthorizationV1Api,
@@ -32,7 +31,6 @@ export interface ClusterClient {
   server: string;
   rbac: RbacAuthorizationV1Api;
   core: CoreV1Api;
-  custom: CustomObjectsApi;
   authentication: AuthenticationV1Api;
   /** What the API clients above are built on: server, kubeconfig authentication, connection pool, headers. */
   configuration: Configuration;
@@ -106,7 +104,6 @@ export const clusterClient = (base: KubeConfig, contextName: string): ClusterCli
     server: cluster.server,
     rbac: new RbacAuthorizationV1Api(configuration),
     core: new CoreV1Api(configuration),
-    custom: new CustomObjectsApi(configuration),
     authentication: new AuthenticationV1Api(configuration),
     configuration,
   };

@@ -176,11 +176,11 @@ const jitOwnerTypes = (lists: ReadonlyArray<ReadonlyArray<{ metadata?: Wire<V1Ob
   for (const list of lists)
     for (const { metadata } of list)
       for (const owner of metadata?.ownerReferences ?? ([] as V1OwnerReference[])) {
-      const [group, version] = owner.apiVersion.split('/');
-      const jit = group && version ? JIT_OWNER_GROUPS.get(group) : undefined;
-      if (!jit?.kinds.includes(owner.kind)) continue;
-      types.set(`${owner.apiVersion}/${owner.kind}`, { group: group!, version: version!, kind: owner.kind, plural: `${owner.kind.toLowerCase()}s` });
-    }
+        const [group, version] = owner.apiVersion.split('/');
+        const jit = group && version ? JIT_OWNER_GROUPS.get(group) : undefined;
+        if (!jit?.kinds.includes(owner.kind)) continue;
+        types.set(`${owner.apiVersion}/${owner.kind}`, { group: group!, version: version!, kind: owner.kind, plural: `${owner.kind.toLowerCase()}s` });
+      }
   return [...types.values()];
 };
 
