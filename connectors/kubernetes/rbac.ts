@@ -217,7 +217,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   // One entitlement per (principal, resource, privilege, via), the first one found. `via` names the
   // binding, so only a binding with several subjects (or group members) or a binding listed twice
   // can repeat one: only those check keys, in a set of their own.
-  const bindingsSeen = new Map2<true>(); // by namespace ('' for ClusterRoleBindings, which \0 keeps apart) and name
+  const bindingsSeen = new Set<string>(); // by `where`, the part of via that names the binding
   const addEntitlement = (entitlement: Entitlement, seen: Set<string> | undefined) => {
     if (seen) {
       const key = entitlementKey(entitlement);
@@ -274,10 +274,8 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const via = `binding/${where}`;
     // A binding listed twice (a hand-made export) checks against everything so far: the keys of
     // other bindings differ by via, so they never match.
-    const seenKey = namespace === null ? '\u0000' : namespace;
-    const bindingName = `${metadata.name}`;
-    let seen: Set<string> | undefined = bindingsSeen.get(seenKey, bindingName) ? new Set(entitlements.map(entitlementKey)) : subjects.length > 1 ? new Set() : undefined;
-    bindingsSeen.set(seenKey, bindingName, true);
+    let seen: Set<string> | undefined = bindingsSeen.has(where) ? new Set(entitlements.map(entitlementKey)) : subjects.length > 1 ? new Set() : undefined;
+    bindingsSeen.add(where);
     const bindingRef: Record<string, unknown> = { kind };
     if (namespace !== null) bindingRef.namespace = namespace;
     bindingRef.name = metadata.name;
