@@ -1,24 +1,22 @@
 // Collection: live clusters (one client per kubeconfig context, paginated lists, a 410 on a
 // stale continue token restarts that list) and offline exports, both resolved by rbac.ts.
-import type { V1ListMeta, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { V1ClusterRole, V1ClusterRoleBinding, V1ConfigMap, V1Namespace, V1ObjectMeta, V1OwnerReference, V1Pod, V1Role, V1RoleBinding, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { isAbsolute, resolve } from 'node:path';
 import type { CollectContext, CollectResult } from '../types.ts';
 import type { Coverage } from '../../src/model/index.ts';
 import { describeError, InputError } from '../../src/errors.ts';
-import { apiError, clusterClient, kubeconfigPaths, loadKubeConfig, METADATA_ONLY_LIST, withHeaders, type ClusterClient } from './cluster.ts';
+import { apiError, clusterClient, kubeconfigPaths, listPage, loadKubeConfig, METADATA_ONLY_LIST, type ClusterClient, type ListPage } from './cluster.ts';
 import { readExport } from './export.ts';
 import { JIT_OWNER_GROUPS, ownerKey, parseInstant } from './markers.ts';
 import { compareEntitlements, resolveCluster, type ResolveOptions } from './rbac.ts';
 import type { KubernetesConfig } from './schema.ts';
-import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot } from './types.ts';
+import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot, type Wire } from './types.ts';
 
+const RBAC_API = '/apis/rbac.authorization.k8s.io/v1';
 const SECRET_DATA_NOTE = 'the API server answered the metadata-only secrets list with full objects; their data was discarded unread';
 
-interface Page<T> {
-  items: T[];
-  metadata?: V1ListMeta;
-}
+type Page<T> = Pick<ListPage<T>, 'items' | 'metadata'>;
 
 export interface ListStats {
   pages: number;
@@ -35,7 +33,7 @@ export const listAll = async <T>(fetchPage: (continueToken: string | undefined) 
         const page = await fetchPage(token);
         stats.pages += 1;
         for (const item of page.items ?? []) items.push(item);
-        token = page.metadata?._continue || undefined;
+        token = page.metadata?.continue || undefined;
       } while (token);
       return items;
     } catch (error) {
@@ -70,7 +68,6 @@ export const collectSnapshot = async (
 ): Promise<{ snapshot: ClusterSnapshot; missing: string[]; notes: string[] }> => {
   const limit = pLimit(config.listConcurrency);
   const pageSize = config.pageSize;
-  const { rbac, core } = client;
   const list = <T>(fetchPage: (token: string | undefined) => Promise<Page<T>>) => limit(() => listAll(fetchPage, stats));
   const missing: string[] = [];
   const notes: string[] = [];
@@ -89,15 +86,20 @@ export const collectSnapshot = async (
       throw new Error(failure(what, error), { cause: error });
     }
   };
-  const metadataOnly = withHeaders({ Accept: METADATA_ONLY_LIST });
+  // Every list is read as the API server's JSON (listPage): paths are the API's own.
+  const pages =
+    <T>(path: string, query: Record<string, string> = {}, accept?: string) =>
+    (token: string | undefined) =>
+      listPage<Wire<T>>(client, path, { ...query, limit: pageSize, continue: token }, accept);
   // Queued longest-first, and follow-ups start as soon as what they depend on is in: the
   // cluster's wall time is its longest chain of pages, not the sum of its lists.
-  const roleBindingsList = required('rolebindings', () => list((token) => rbac.listRoleBindingForAllNamespaces({ limit: pageSize, _continue: token })));
+  const roleBindingsList = required('rolebindings', () => list(pages<V1RoleBinding>(`${RBAC_API}/rolebindings`)));
   // Metadata only, and only token secrets: the field selector keeps every other secret out.
+  const secretPages = pages<V1Secret>('/api/v1/secrets', { fieldSelector: `type=${SA_TOKEN_TYPE}` }, METADATA_ONLY_LIST);
   const secretsList = optional('secrets', () =>
     list(async (token) => {
-      const page = await core.listSecretForAllNamespaces({ fieldSelector: `type=${SA_TOKEN_TYPE}`, limit: pageSize, _continue: token }, metadataOnly);
-      if (page.kind !== 'PartialObjectMetadataList') {
+      const page = await secretPages(token);
+      if ((page as ListPage<unknown>).kind !== 'PartialObjectMetadataList') {
         // A server that ignored the metadata-only request sent values: drop them at once, and say so.
         for (const secret of page.items) {
           delete secret.data;
@@ -108,23 +110,21 @@ export const collectSnapshot = async (
       return page;
     }),
   );
-  const podsList = secretsList.then((secrets) =>
-    secrets?.length ? optional('pods', () => list((token) => core.listPodForAllNamespaces({ limit: pageSize, _continue: token }))) : undefined,
-  );
+  const podsList = secretsList.then((secrets) => (secrets?.length ? optional('pods', () => list(pages<V1Pod>('/api/v1/pods'))) : undefined));
   const trackingSince = secretsList.then(async (secrets) => {
     if (!secrets?.length) return undefined;
     const maps = await optional('configmaps', () =>
-      list((token) => core.listNamespacedConfigMap({ namespace: 'kube-system', fieldSelector: `metadata.name=${TOKEN_TRACKING_CONFIGMAP}`, limit: pageSize, _continue: token })),
+      list(pages<V1ConfigMap>('/api/v1/namespaces/kube-system/configmaps', { fieldSelector: `metadata.name=${TOKEN_TRACKING_CONFIGMAP}` })),
     );
     return maps?.[0]?.data?.since;
   });
   const [roleBindings, clusterRoleBindings, clusterRoles, roles, serviceAccounts, namespaces, tokenSecrets, pods, since] = await Promise.all([
     roleBindingsList,
-    required('clusterrolebindings', () => list((token) => rbac.listClusterRoleBinding({ limit: pageSize, _continue: token }))),
-    required('clusterroles', () => list((token) => rbac.listClusterRole({ limit: pageSize, _continue: token }))),
-    required('roles', () => list((token) => rbac.listRoleForAllNamespaces({ limit: pageSize, _continue: token }))),
-    optional('serviceaccounts', () => list((token) => core.listServiceAccountForAllNamespaces({ limit: pageSize, _continue: token }))),
-    optional('namespaces', () => list((token) => core.listNamespace({ limit: pageSize, _continue: token }, metadataOnly))),
+    required('clusterrolebindings', () => list(pages<V1ClusterRoleBinding>(`${RBAC_API}/clusterrolebindings`))),
+    required('clusterroles', () => list(pages<V1ClusterRole>(`${RBAC_API}/clusterroles`))),
+    required('roles', () => list(pages<V1Role>(`${RBAC_API}/roles`))),
+    optional('serviceaccounts', () => list(pages<V1ServiceAccount>('/api/v1/serviceaccounts'))),
+    optional('namespaces', () => list(pages<V1Namespace>('/api/v1/namespaces', {}, METADATA_ONLY_LIST))),
     secretsList,
     podsList,
     trackingSince,
@@ -142,21 +142,17 @@ export const collectSnapshot = async (
     ...(since ? { tokenTrackingSince: since } : {}),
   };
   const followUps: Promise<unknown>[] = [];
-  const owners = jitOwnerTypes([...clusterRoleBindings, ...roleBindings].map((binding) => binding.metadata));
+  const owners = jitOwnerTypes([clusterRoleBindings, roleBindings]);
   if (owners.length) {
     const jitOwners = new Map<string, { expiresAt?: string; grantId?: string }>();
     snapshot.jitOwners = jitOwners;
     for (const owner of owners) {
       followUps.push(
         optional(`${owner.plural}.${owner.group}`, () =>
-          list((token) =>
-            client.custom.listClusterCustomObject({ group: owner.group, version: owner.version, plural: owner.plural, limit: pageSize, _continue: token }) as Promise<
-              Page<Record<string, unknown>>
-            >,
-          ),
+          list((token) => listPage<Record<string, unknown>>(client, `/apis/${owner.group}/${owner.version}/${owner.plural}`, { limit: pageSize, continue: token })),
         ).then((items) => {
           for (const item of items ?? []) {
-            const meta = item.metadata as V1ObjectMeta | undefined;
+            const meta = item.metadata as Wire<V1ObjectMeta> | undefined;
             const expiry = JIT_OWNER_GROUPS.get(owner.group)!.expiryPaths.map((path) => parseInstant(dig(item, path))).find(Boolean);
             const requestId = (meta?.labels?.['tarbac.io/request-id'] ?? dig(item, ['status', 'requestID'])) as string | undefined;
             jitOwners.set(ownerKey(owner.group, owner.kind, meta?.namespace, meta?.name ?? ''), {
@@ -175,17 +171,20 @@ export const collectSnapshot = async (
 const dig = (value: unknown, path: string[]): unknown => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 
 /** The JIT custom resource types that own some binding (listed once each to read their expiry). */
-const jitOwnerTypes = (metas: Array<V1ObjectMeta | undefined>) => {
+const jitOwnerTypes = (lists: ReadonlyArray<ReadonlyArray<{ metadata?: Wire<V1ObjectMeta> }>>) => {
   const types = new Map<string, { group: string; version: string; kind: string; plural: string }>();
-  for (const meta of metas)
-    for (const owner of meta?.ownerReferences ?? ([] as V1OwnerReference[])) {
-      const [group, version] = owner.apiVersion.split('/');
-      const jit = group && version ? JIT_OWNER_GROUPS.get(group) : undefined;
-      if (!jit?.kinds.includes(owner.kind)) continue;
-      types.set(`${owner.apiVersion}/${owner.kind}`, { group: group!, version: version!, kind: owner.kind, plural: `${owner.kind.toLowerCase()}s` });
-    }
+  for (const list of lists)
+    for (const { metadata } of list)
+      for (const owner of metadata?.ownerReferences ?? ([] as V1OwnerReference[])) {
+        const [group, version] = owner.apiVersion.split('/');
+        const jit = group && version ? JIT_OWNER_GROUPS.get(group) : undefined;
+        if (!jit?.kinds.includes(owner.kind)) continue;
+        types.set(`${owner.apiVersion}/${owner.kind}`, { group: group!, version: version!, kind: owner.kind, plural: `${owner.kind.toLowerCase()}s` });
+      }
   return [...types.values()];
 };
+
+const compareTargets = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 interface ClusterResult extends CollectResult {
   coverage: Coverage[];
@@ -265,7 +264,9 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
   const exported = exports.map((entry) => collectExport(entry, config, ctx));
   const limit = pLimit(config.concurrency);
   const live = await Promise.all(clients.map((client) => ('coverage' in client ? client : limit(() => collectLive(client, config, ctx)))));
-  const results = [...live, ...exported];
+  // Each cluster's lists come sorted; in target order they are usually one sorted run already,
+  // which the final sorts then only check.
+  const results = [...live, ...exported].sort((a, b) => compareTargets(a.coverage[0]!.target, b.coverage[0]!.target));
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     coverage: results.flatMap((result) => result.coverage).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),

@@ -1,26 +1,17 @@
-// Offline import: what `kubectl get … -A -o json` prints (a List), read into the same
-// client-node models live collection produces. Secret data is dropped on read.
+// Offline import: what `kubectl get … -A -o json` prints (a List), read as the same JSON
+// objects live collection reads from the API server. Secret data is dropped on read.
 import { readFileSync } from 'node:fs';
 import type { V1ClusterRole, V1ClusterRoleBinding, V1Namespace, V1Pod, V1Role, V1RoleBinding, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { parse } from 'yaml';
 import { InputError, inputErrors } from '../../src/errors.ts';
-import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot } from './types.ts';
+import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot, type Wire } from './types.ts';
 
-const MODEL: Record<string, string> = {
-  ClusterRole: 'V1ClusterRole',
-  ClusterRoleBinding: 'V1ClusterRoleBinding',
-  Role: 'V1Role',
-  RoleBinding: 'V1RoleBinding',
-  ServiceAccount: 'V1ServiceAccount',
-  Namespace: 'V1Namespace',
-  Secret: 'V1Secret',
-  Pod: 'V1Pod',
-  ConfigMap: 'V1ConfigMap',
-};
-
-/** Deserialize one API object into its client-node model (dates become Date, like live lists). */
-export const toModel = <T>(kind: string, item: unknown): T => ObjectSerializer.deserialize(item, MODEL[kind] ?? kind, '') as T;
+/**
+ * One exported API object as the snapshot holds it: the JSON as kubectl printed it, which is
+ * what the API server sends to live collection too (times stay RFC 3339 strings). `kind` names
+ * the client-node model the object is typed with.
+ */
+export const toModel = <T>(_kind: string, item: unknown): Wire<T> => item as Wire<T>;
 
 const readItems = (file: string): Array<{ kind: string; item: Record<string, unknown> }> => {
   let text: string;
@@ -65,9 +56,9 @@ const readItems = (file: string): Array<{ kind: string; item: Record<string, unk
 export const readExport = (cluster: string, file: string, secretsFile?: string): ClusterSnapshot => {
   const snapshot: ClusterSnapshot = { cluster, clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [], serviceAccounts: [] };
   const files = [file, ...(secretsFile ? [secretsFile] : [])];
-  const namespaces: V1Namespace[] = [];
-  const secrets: V1Secret[] = [];
-  const pods: V1Pod[] = [];
+  const namespaces: Array<Wire<V1Namespace>> = [];
+  const secrets: Array<Wire<V1Secret>> = [];
+  const pods: Array<Wire<V1Pod>> = [];
   for (const path of files) {
     for (const { kind, item } of readItems(path)) {
       switch (kind) {

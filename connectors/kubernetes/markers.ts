@@ -1,6 +1,7 @@
 // Temporary-binding markers: the expiry and grant id a binding states about itself, from
 // the JIT conventions that exist and from dutybound's own annotations. Pure.
 import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { Wire } from './types.ts';
 
 /** kube-jit writes the end of the approved window on the bindings it creates. */
 export const KUBE_JIT_EXPIRY = 'jit.kubejit.io/expiry';
@@ -42,7 +43,9 @@ export const parseInstant = (value: unknown): string | undefined => {
 
 export const ownerKey = (group: string, kind: string, namespace: string | undefined, name: string) => `${group}/${kind}/${namespace ?? ''}/${name}`;
 
-export const bindingMarkers = (meta: V1ObjectMeta | undefined, options: MarkerOptions): Markers => {
+export const bindingMarkers = (meta: Wire<V1ObjectMeta> | undefined, options: MarkerOptions): Markers => {
+  // Most bindings carry no annotation, label or owner at all: nothing to read.
+  if (!meta?.annotations && !meta?.labels && !meta?.ownerReferences?.length) return { sources: [], problems: [] };
   const annotations = meta?.annotations ?? {};
   const labels = meta?.labels ?? {};
   const markers: Markers = { sources: [], problems: [] };

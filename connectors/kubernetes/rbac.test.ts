@@ -309,3 +309,40 @@ describe('a real-world manifest set (cert-manager, ingress-nginx, Argo CD)', () 
     expect(find('ServiceAccount:ingress-nginx/ingress-nginx-admission', 'ClusterRole/ingress-nginx-admission').ref?.risks).toEqual(['admission-webhooks']);
   });
 });
+
+describe('one entitlement per principal, resource, privilege and path', () => {
+  it('a subject named twice, the same account as ServiceAccount and as its user name, and a binding listed twice give each entitlement once, in order', () => {
+    const alice = { kind: 'User', name: 'alice@example.com', apiGroup: RBAC };
+    const { entitlements } = resolveCluster(
+      snapshot({
+        clusterRoles: [clusterRole('edit', [CONFIGMAPS_READ]), clusterRole('view', [CONFIGMAPS_READ]), clusterRole('admin', [ALL])],
+        serviceAccounts: [sa('team-a', 'builder'), sa('team-a', 'builder'), sa('team-a', 'runner')],
+        roleBindings: [
+          rb('team-a', 'pair', 'ClusterRole', 'edit', [alice, alice, { kind: 'ServiceAccount', name: 'builder' }, { kind: 'User', name: 'system:serviceaccount:team-a:builder' }]),
+          // Listed twice (a hand-made export): the first copy's entitlements stand, a different role in the copy adds its own.
+          rb('team-a', 'twice', 'ClusterRole', 'view', [alice]),
+          rb('team-a', 'twice', 'ClusterRole', 'view', [alice]),
+          rb('team-a', 'twice', 'ClusterRole', 'edit', [alice]),
+          // Privileged access for every service account of the namespace: each member once, beside the group.
+          rb('team-a', 'all-sa', 'ClusterRole', 'admin', [{ kind: 'Group', name: 'system:serviceaccounts:team-a', apiGroup: RBAC }]),
+        ],
+      }),
+      options,
+    );
+    expect(of(entitlements, 'User:alice@example.com').map((e) => [e.privilege, e.via])).toEqual([
+      ['ClusterRole/edit', 'binding/RoleBinding/team-a/pair'],
+      ['ClusterRole/edit', 'binding/RoleBinding/team-a/twice'],
+      ['ClusterRole/view', 'binding/RoleBinding/team-a/twice'],
+    ]);
+    expect(of(entitlements, 'ServiceAccount:team-a/builder').map((e) => [e.privilege, e.via])).toEqual([
+      ['ClusterRole/admin', 'group/system:serviceaccounts:team-a/binding/RoleBinding/team-a/all-sa'],
+      ['ClusterRole/edit', 'binding/RoleBinding/team-a/pair'],
+    ]);
+    expect(of(entitlements, 'ServiceAccount:team-a/runner').map((e) => e.via)).toEqual(['group/system:serviceaccounts:team-a/binding/RoleBinding/team-a/all-sa']);
+    expect(of(entitlements, 'Group:system:serviceaccounts:team-a').map((e) => e.via)).toEqual(['binding/RoleBinding/team-a/all-sa']);
+    // The whole list is in the inventory order: principal, target, resource, privilege, via.
+    const keys = entitlements.map((e) => [e.principal, e.target, e.resource, e.privilege, e.via].join('\u0000'));
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

@@ -1,11 +1,11 @@
 // Effective RBAC of one cluster: bindings resolved to roles (kind-aware, RoleBinding →
 // ClusterRole in a namespace), aggregated ClusterRoles computed from their selectors,
 // every subject of every binding, and the implicit groups. Pure.
-import type { RbacV1Subject, V1ClusterRole, V1LabelSelector, V1ObjectMeta, V1PolicyRule, V1RoleRef } from '@kubernetes/client-node';
+import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1LabelSelector, V1PolicyRule, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import type { Credential, Entitlement, Principal } from '../../src/model/index.ts';
-import { classifyRules, type Classification, type Scope } from './classify.ts';
+import { classifyRules, type Classification } from './classify.ts';
 import { bindingMarkers } from './markers.ts';
-import type { ClusterSnapshot } from './types.ts';
+import type { ClusterSnapshot, Wire } from './types.ts';
 import { tokenCredentials } from './tokens.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -67,10 +67,10 @@ export const selectorMatches = (selector: V1LabelSelector, labels: Record<string
 };
 
 /** Effective rules of every ClusterRole: its own plus, with an aggregationRule, those of every ClusterRole its selectors pick (transitively). */
-export const aggregateClusterRoles = (clusterRoles: readonly V1ClusterRole[]): Map<string, V1PolicyRule[]> => {
+export const aggregateClusterRoles = (clusterRoles: ReadonlyArray<Wire<V1ClusterRole>>): Map<string, V1PolicyRule[]> => {
   const byName = new Map(clusterRoles.map((role) => [role.metadata?.name ?? '', role]));
   const resolved = new Map<string, V1PolicyRule[]>();
-  const resolve = (role: V1ClusterRole, visiting: Set<string>): V1PolicyRule[] => {
+  const resolve = (role: Wire<V1ClusterRole>, visiting: Set<string>): V1PolicyRule[] => {
     const name = role.metadata?.name ?? '';
     const done = resolved.get(name);
     if (done) return done;
@@ -100,16 +100,7 @@ export const aggregateClusterRoles = (clusterRoles: readonly V1ClusterRole[]): M
   return resolved;
 };
 
-interface BindingView {
-  kind: 'ClusterRoleBinding' | 'RoleBinding';
-  metadata: V1ObjectMeta;
-  namespace: string | null;
-  roleRef: V1RoleRef;
-  subjects: RbacV1Subject[];
-}
-
-const bindingName = (binding: BindingView) =>
-  binding.namespace === null ? `ClusterRoleBinding/${binding.metadata.name}` : `RoleBinding/${binding.namespace}/${binding.metadata.name}`;
+type Binding = Wire<V1ClusterRoleBinding> | Wire<V1RoleBinding>;
 
 /** Why enforce must never touch this subject of this binding (undefined: it may). */
 export const protectionReason = (binding: { name?: string; namespace?: string | null; labels?: Record<string, string> }, subject: RbacV1Subject): string | undefined => {
@@ -121,34 +112,66 @@ export const protectionReason = (binding: { name?: string; namespace?: string | 
 };
 
 // Timestamps repeat (second precision, shared creation times): formatting each once matters at thousands of bindings.
-const isoCache = new Map<number, string>();
+const isoCache = new Map<number | string, string>();
 export const iso = (value: Date | string | undefined): string | undefined => {
   if (value === undefined) return undefined;
+  const cached = isoCache.get(value instanceof Date ? value.getTime() : value);
+  if (cached !== undefined) return cached;
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  let text = isoCache.get(ms);
-  if (text === undefined) {
-    text = new Date(ms).toISOString();
-    if (isoCache.size > 50_000) isoCache.clear();
-    isoCache.set(ms, text);
-  }
+  const text = new Date(ms).toISOString();
+  if (isoCache.size > 50_000) isoCache.clear();
+  isoCache.set(value instanceof Date ? ms : value, text);
   return text;
 };
+
+/** A two-level map: lookups by two short strings the API sent, without building a key string per lookup. */
+class Map2<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+  get(a: string, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+  set(a: string, b: string, value: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    inner.set(b, value);
+  }
+}
+
+/** The role a binding grants, resolved once per role (and scope class) rather than per binding. */
+interface Grant {
+  privilege: string;
+  rules: V1PolicyRule[] | undefined;
+  /** Classification by scope: cluster-wide, a privileged namespace, any other namespace (all classifyRules looks at). */
+  byScope: [Classification?, Classification?, Classification?];
+}
+
+const entitlementKey = (entitlement: Entitlement) => `${entitlement.principal}\u0000${entitlement.resource}\u0000${entitlement.privilege}\u0000${entitlement.via}`;
 
 export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOptions): Resolved => {
   const { cluster } = snapshot;
   const notes: string[] = [];
   const principals = new Map<string, Principal>();
-  const entitlements = new Map<string, Entitlement>();
+  const entitlements: Entitlement[] = [];
   const clusterRuleSets = aggregateClusterRoles(snapshot.clusterRoles);
-  const roles = new Map(snapshot.roles.map((role) => [`${role.metadata?.namespace}/${role.metadata?.name}`, role.rules ?? []]));
-  const serviceAccounts = new Map(snapshot.serviceAccounts.map((sa) => [`${sa.metadata?.namespace}/${sa.metadata?.name}`, sa]));
-  const classifications = new Map<string, Classification>();
+  const roles = new Map2<V1PolicyRule[]>();
+  for (const role of snapshot.roles) roles.set(`${role.metadata?.namespace}`, `${role.metadata?.name}`, role.rules ?? []);
+  const serviceAccounts = new Map2<Wire<V1ServiceAccount>>();
+  for (const sa of snapshot.serviceAccounts) serviceAccounts.set(`${sa.metadata?.namespace}`, `${sa.metadata?.name}`, sa);
+  const clusterGrants = new Map<string, Grant>();
+  const roleGrants = new Map2<Grant>();
   const danglingSubjects = new Set<string>();
+  // Principal ids by name: each id string is built once, however many bindings name it.
+  const serviceAccountIds = new Map2<string>();
+  const userIds = new Map<string, string>();
+  const groupIds = new Map<string, string>();
 
   const addServiceAccount = (namespace: string, name: string) => {
+    const known = serviceAccountIds.get(namespace, name);
+    if (known !== undefined) return known;
     const id = serviceAccountId(cluster, namespace, name);
+    serviceAccountIds.set(namespace, name, id);
     if (!principals.has(id)) {
-      const sa = serviceAccounts.get(`${namespace}/${name}`);
+      const sa = serviceAccounts.get(namespace, name);
       principals.set(id, {
         id,
         system: 'kubernetes',
@@ -163,7 +186,10 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     return id;
   };
   const addUser = (name: string) => {
+    const known = userIds.get(name);
+    if (known !== undefined) return known;
     const id = userId(cluster, name);
+    userIds.set(name, id);
     if (!principals.has(id)) {
       const email = EMAIL.test(name) ? name.toLowerCase() : undefined;
       principals.set(id, {
@@ -179,164 +205,174 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     return id;
   };
   const addGroup = (name: string) => {
+    const known = groupIds.get(name);
+    if (known !== undefined) return known;
     const id = groupId(cluster, name);
+    groupIds.set(name, id);
     if (!principals.has(id)) principals.set(id, { id, system: 'kubernetes', target: cluster, kind: 'group', human: 'unknown', name });
     return id;
   };
   for (const sa of snapshot.serviceAccounts) addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? '');
 
-  const addEntitlement = (entitlement: Entitlement) => {
-    const key = `${entitlement.principal}\u0000${entitlement.resource}\u0000${entitlement.privilege}\u0000${entitlement.via}`;
-    if (!entitlements.has(key)) entitlements.set(key, entitlement);
+  // One entitlement per (principal, resource, privilege, via), the first one found. `via` names the
+  // binding, so only a binding with several subjects (or group members) or a binding listed twice
+  // can repeat one: only those check keys, in a set of their own.
+  const bindingsSeen = new Set<string>(); // by `where`, the part of via that names the binding
+  const addEntitlement = (entitlement: Entitlement, seen: Set<string> | undefined) => {
+    if (seen) {
+      const key = entitlementKey(entitlement);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    entitlements.push(entitlement);
   };
 
-  const bindings: BindingView[] = [
-    ...snapshot.clusterRoleBindings.map((binding): BindingView => ({
-      kind: 'ClusterRoleBinding',
-      metadata: binding.metadata ?? {},
-      namespace: null,
-      roleRef: binding.roleRef,
-      subjects: binding.subjects ?? [],
-    })),
-    ...snapshot.roleBindings.map((binding): BindingView => ({
-      kind: 'RoleBinding',
-      metadata: binding.metadata ?? {},
-      namespace: binding.metadata?.namespace ?? '',
-      roleRef: binding.roleRef,
-      subjects: binding.subjects ?? [],
-    })),
-  ];
-
-  for (const binding of bindings) {
-    const where = bindingName(binding);
+  const grantOf = (binding: Binding, namespace: string | null, where: string): Grant | undefined => {
     const { roleRef } = binding;
     if (roleRef.apiGroup !== RBAC_GROUP) {
       notes.push(`${where}: roleRef apiGroup "${roleRef.apiGroup}" is not ${RBAC_GROUP}; it grants nothing`);
-      continue;
+      return undefined;
     }
-    let rules: V1PolicyRule[] | undefined;
-    let privilege: string;
+    let grant: Grant | undefined;
     if (roleRef.kind === 'ClusterRole') {
-      rules = clusterRuleSets.get(roleRef.name);
-      privilege = `ClusterRole/${roleRef.name}`;
-    } else if (roleRef.kind === 'Role' && binding.namespace !== null) {
-      rules = roles.get(`${binding.namespace}/${roleRef.name}`);
-      privilege = `Role/${binding.namespace}/${roleRef.name}`;
+      grant = clusterGrants.get(roleRef.name);
+      if (!grant) clusterGrants.set(roleRef.name, (grant = { privilege: `ClusterRole/${roleRef.name}`, rules: clusterRuleSets.get(roleRef.name), byScope: [] }));
+    } else if (roleRef.kind === 'Role' && namespace !== null) {
+      grant = roleGrants.get(namespace, roleRef.name);
+      if (!grant) roleGrants.set(namespace, roleRef.name, (grant = { privilege: `Role/${namespace}/${roleRef.name}`, rules: roles.get(namespace, roleRef.name), byScope: [] }));
     } else {
       notes.push(`${where}: roleRef kind "${roleRef.kind}" cannot be bound here; it grants nothing`);
-      continue;
+      return undefined;
     }
-    if (!rules) {
-      notes.push(`${where} references missing ${privilege}: it grants nothing until that role exists`);
-      continue;
+    if (!grant.rules) {
+      notes.push(`${where} references missing ${grant.privilege}: it grants nothing until that role exists`);
+      return undefined;
     }
-    const scope: Scope = { namespace: binding.namespace };
-    const classKey = `${privilege}\u0000${binding.namespace ?? '*'}`;
-    let classification = classifications.get(classKey);
+    return grant;
+  };
+
+  const resolveBinding = (binding: Binding, kind: 'ClusterRoleBinding' | 'RoleBinding') => {
+    const metadata = binding.metadata ?? {};
+    const namespace = kind === 'ClusterRoleBinding' ? null : (metadata.namespace ?? '');
+    const subjects = binding.subjects ?? [];
+    const where = namespace === null ? `ClusterRoleBinding/${metadata.name}` : `RoleBinding/${namespace}/${metadata.name}`;
+    const grant = grantOf(binding, namespace, where);
+    if (!grant) return;
+    const { roleRef } = binding;
+    const scopeClass = namespace === null ? 0 : options.privilegedNamespaces.includes(namespace) ? 1 : 2;
+    let classification = grant.byScope[scopeClass];
     if (!classification) {
-      classification = classifyRules(rules, scope, { privilegedNamespaces: options.privilegedNamespaces, disabled: options.classifierDisabled });
-      classifications.set(classKey, classification);
+      classification = classifyRules(grant.rules!, { namespace }, { privilegedNamespaces: options.privilegedNamespaces, disabled: options.classifierDisabled });
+      grant.byScope[scopeClass] = classification;
     }
-    const markers = bindingMarkers(binding.metadata, {
+    const markers = bindingMarkers(metadata, {
       expiryAnnotation: options.expiryAnnotation,
       grantIdAnnotation: options.grantIdAnnotation,
       jitOwners: snapshot.jitOwners,
     });
     for (const problem of markers.problems) notes.push(`${where}: ${problem}`);
     const via = `binding/${where}`;
-    const bindingRef = {
-      kind: binding.kind,
-      ...(binding.namespace === null ? {} : { namespace: binding.namespace }),
-      name: binding.metadata.name,
-      uid: binding.metadata.uid,
-      resourceVersion: binding.metadata.resourceVersion,
+    // A binding listed twice (a hand-made export) checks against everything so far: the keys of
+    // other bindings differ by via, so they never match.
+    let seen: Set<string> | undefined = bindingsSeen.has(where) ? new Set(entitlements.map(entitlementKey)) : subjects.length > 1 ? new Set() : undefined;
+    bindingsSeen.add(where);
+    const bindingRef: Record<string, unknown> = { kind };
+    if (namespace !== null) bindingRef.namespace = namespace;
+    bindingRef.name = metadata.name;
+    bindingRef.uid = metadata.uid;
+    bindingRef.resourceVersion = metadata.resourceVersion;
+    const roleRefRef = { kind: roleRef.kind, name: roleRef.name };
+    const grantedAt = subjects.length === 1 && metadata.creationTimestamp ? iso(metadata.creationTimestamp) : undefined;
+    const { privilege } = grant;
+    const resource = namespace ?? '*';
+    const { level, privileged, risks } = classification;
+    const entitlement = (principal: string, entitlementVia: string, ref: Record<string, unknown>): Entitlement => {
+      const made: Entitlement = { system: 'kubernetes', target: cluster, resource, privilege, level, privileged } as Entitlement;
+      if (grantedAt !== undefined) made.grantedAt = grantedAt;
+      if (markers.expiresAt) made.expiresAt = markers.expiresAt;
+      if (markers.grantId) made.grantId = markers.grantId;
+      made.principal = principal;
+      made.via = entitlementVia;
+      made.ref = ref;
+      return made;
     };
-    const base = {
-      system: 'kubernetes' as const,
-      target: cluster,
-      resource: binding.namespace ?? '*',
-      privilege,
-      level: classification.level,
-      privileged: classification.privileged,
-      ...(binding.subjects.length === 1 && binding.metadata.creationTimestamp ? { grantedAt: iso(binding.metadata.creationTimestamp) } : {}),
-      ...(markers.expiresAt ? { expiresAt: markers.expiresAt } : {}),
-      ...(markers.grantId ? { grantId: markers.grantId } : {}),
-    };
-    for (const subject of binding.subjects) {
-      const protection = protectionReason({ name: binding.metadata.name, namespace: binding.namespace, labels: binding.metadata.labels }, subject);
-      const ref = {
-        cluster,
-        binding: bindingRef,
-        subject: { kind: subject.kind, name: subject.name, ...(subject.namespace ? { namespace: subject.namespace } : {}), ...(subject.apiGroup ? { apiGroup: subject.apiGroup } : {}) },
-        roleRef: { kind: roleRef.kind, name: roleRef.name },
-        risks: classification.risks,
-        ...(protection ? { protected: protection } : {}),
-      };
+    const bindingInfo = { name: metadata.name, namespace, labels: metadata.labels };
+    for (const subject of subjects) {
+      const protection = protectionReason(bindingInfo, subject);
+      const subjectRef: Record<string, unknown> = { kind: subject.kind, name: subject.name };
+      if (subject.namespace) subjectRef.namespace = subject.namespace;
+      if (subject.apiGroup) subjectRef.apiGroup = subject.apiGroup;
+      const ref: Record<string, unknown> = { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks };
+      if (protection) ref.protected = protection;
       if (subject.kind === 'ServiceAccount') {
         // In a RoleBinding an empty subject namespace means the binding's own.
-        const namespace = subject.namespace || binding.namespace;
-        if (!namespace) {
+        const saNamespace = subject.namespace || namespace;
+        if (!saNamespace) {
           notes.push(`${where}: ServiceAccount subject ${subject.name} has no namespace; skipped`);
           continue;
         }
-        if (!options.includeSystemSubjects && namespace === 'kube-system' && binding.metadata.name?.startsWith('system:')) continue;
-        addEntitlement({ ...base, principal: addServiceAccount(namespace, subject.name), via, ref });
+        if (!options.includeSystemSubjects && saNamespace === 'kube-system' && metadata.name?.startsWith('system:')) continue;
+        addEntitlement(entitlement(addServiceAccount(saNamespace, subject.name), via, ref), seen);
       } else if (subject.kind === 'User') {
-        const sa = SA_USERNAME.exec(subject.name);
+        const sa = subject.name.startsWith('system:serviceaccount:') ? SA_USERNAME.exec(subject.name) : null;
         if (sa) {
-          addEntitlement({ ...base, principal: addServiceAccount(sa[1]!, sa[2]!), via, ref });
+          addEntitlement(entitlement(addServiceAccount(sa[1]!, sa[2]!), via, ref), seen);
           continue;
         }
         // system:anonymous is everyone without credentials: never a control-plane detail.
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && subject.name !== 'system:anonymous') continue;
-        addEntitlement({ ...base, principal: addUser(subject.name), via, ref });
+        addEntitlement(entitlement(addUser(subject.name), via, ref), seen);
       } else if (subject.kind === 'Group') {
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
-        addEntitlement({ ...base, principal: addGroup(subject.name), via, ref });
+        addEntitlement(entitlement(addGroup(subject.name), via, ref), seen);
         // Members of the service-account groups are known: each holds the access too. Listed per
         // member when it is privileged (or asked for): every cluster binds discovery roles to all of them.
         const memberGroup = subject.name === 'system:serviceaccounts' || subject.name.startsWith('system:serviceaccounts:');
         if (memberGroup && (classification.privileged || options.includeSystemSubjects)) {
-          const namespace = subject.name === 'system:serviceaccounts' ? null : subject.name.slice('system:serviceaccounts:'.length);
+          const groupNamespace = subject.name === 'system:serviceaccounts' ? null : subject.name.slice('system:serviceaccounts:'.length);
+          const memberVia = `group/${subject.name}/${via}`;
+          const memberRef = { ...ref, protected: `held through the implicit group ${subject.name}; remove the group subject instead` };
+          seen ??= new Set();
           for (const sa of snapshot.serviceAccounts) {
-            if (namespace !== null && sa.metadata?.namespace !== namespace) continue;
-            addEntitlement({
-              ...base,
-              principal: addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? ''),
-              via: `group/${subject.name}/${via}`,
-              ref: { ...ref, protected: `held through the implicit group ${subject.name}; remove the group subject instead` },
-            });
+            if (groupNamespace !== null && sa.metadata?.namespace !== groupNamespace) continue;
+            addEntitlement(entitlement(addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? ''), memberVia, memberRef), seen);
           }
         }
       } else {
         notes.push(`${where}: subject kind "${subject.kind}" is not User, Group or ServiceAccount; skipped`);
       }
     }
-  }
+  };
+  for (const binding of snapshot.clusterRoleBindings) resolveBinding(binding, 'ClusterRoleBinding');
+  for (const binding of snapshot.roleBindings) resolveBinding(binding, 'RoleBinding');
+
   // system:masters bypasses the authorizer entirely: its members are cluster-admin with or without
   // a binding. Stated once: the bootstrap cluster-admin binding, when present and intact, says it already.
   const mastersId = addGroup(SYSTEM_MASTERS);
-  const mastersBound = [...entitlements.values()].some(
-    (entitlement) => entitlement.principal === mastersId && entitlement.level === 'admin' && entitlement.resource === '*',
-  );
+  const mastersBound = entitlements.some((entitlement) => entitlement.principal === mastersId && entitlement.level === 'admin' && entitlement.resource === '*');
   if (!mastersBound) {
-    addEntitlement({
-      principal: mastersId,
-      system: 'kubernetes',
-      target: cluster,
-      resource: '*',
-      privilege: 'ClusterRole/cluster-admin',
-      level: 'admin',
-      privileged: true,
-      via: 'implicit/system:masters',
-      ref: { cluster, protected: 'system:masters is built into the API server authorizer (no binding to remove)', risks: ['cluster-admin'] },
-    });
+    addEntitlement(
+      {
+        principal: mastersId,
+        system: 'kubernetes',
+        target: cluster,
+        resource: '*',
+        privilege: 'ClusterRole/cluster-admin',
+        level: 'admin',
+        privileged: true,
+        via: 'implicit/system:masters',
+        ref: { cluster, protected: 'system:masters is built into the API server authorizer (no binding to remove)', risks: ['cluster-admin'] },
+      },
+      undefined,
+    );
   }
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
 
-  const entitlementList = [...entitlements.values()].sort(compareEntitlements);
-  const privilegedPrincipals = new Set(entitlementList.filter((entitlement) => entitlement.privileged).map((entitlement) => entitlement.principal));
+  const principalList = [...principals.values()].sort(comparePrincipalsOfOneCluster);
+  const entitlementList = sortEntitlements(entitlements, principalList);
+  const privilegedPrincipals = new Set<string>();
+  for (const entitlement of entitlementList) if (entitlement.privileged) privilegedPrincipals.add(entitlement.principal);
   const tokens = tokenCredentials(snapshot, privilegedPrincipals);
   notes.push(...tokens.notes);
   notes.unshift(
@@ -344,11 +380,42 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       `${snapshot.serviceAccounts.length} ServiceAccounts${snapshot.namespaces ? `, ${snapshot.namespaces.length} Namespaces` : ''}${snapshot.tokenSecrets ? `, ${snapshot.tokenSecrets.length} token Secrets` : ''}`,
   );
   return {
-    principals: [...principals.values()].sort((a, b) => compare(a.id, b.id)),
+    principals: principalList,
     entitlements: entitlementList,
     credentials: tokens.credentials,
     notes,
   };
+};
+
+const KIND_ORDER: Readonly<Record<string, number>> = { group: 0, 'service-account': 1, user: 2 };
+
+/**
+ * Id order for the principals of one cluster: every id is `kubernetes:<cluster>/` then `Group:`,
+ * `ServiceAccount:` or `User:` (first letters G < S < U) then the principal's name, so kind then
+ * name orders them as their ids, without walking the shared prefix in every comparison.
+ */
+const comparePrincipalsOfOneCluster = (a: Principal, b: Principal) => KIND_ORDER[a.kind]! - KIND_ORDER[b.kind]! || compare(a.name, b.name);
+
+/**
+ * The order of compareEntitlements within one cluster (one target), without comparing principal
+ * ids pairwise: entitlements grouped by principal in the principals' (sorted) order, each group
+ * sorted by the remaining fields.
+ */
+const sortEntitlements = (entitlements: readonly Entitlement[], sortedPrincipals: readonly Principal[]): Entitlement[] => {
+  const byPrincipal = new Map<string, Entitlement[]>();
+  for (const entitlement of entitlements) {
+    const group = byPrincipal.get(entitlement.principal);
+    if (group) group.push(entitlement);
+    else byPrincipal.set(entitlement.principal, [entitlement]);
+  }
+  const sorted: Entitlement[] = [];
+  for (const principal of sortedPrincipals) {
+    const group = byPrincipal.get(principal.id);
+    if (!group) continue;
+    if (group.length > 1) group.sort(compareEntitlements);
+    for (const entitlement of group) sorted.push(entitlement);
+  }
+  return sorted;
 };
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

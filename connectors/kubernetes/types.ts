@@ -1,5 +1,6 @@
-// What one cluster's collection (live or export) produces before resolution: the
-// @kubernetes/client-node models, so live lists and exports go through the same code.
+// What one cluster's collection (live or export) produces before resolution: API objects as
+// the API server sends them (JSON), typed with the @kubernetes/client-node model interfaces,
+// so live lists and exports go through the same code.
 import type {
   V1ClusterRole,
   V1ClusterRoleBinding,
@@ -11,20 +12,26 @@ import type {
   V1ServiceAccount,
 } from '@kubernetes/client-node';
 
+/**
+ * A client-node model as it is on the wire: the same fields, with the times that the model's
+ * deserializer turns into Date left as the RFC 3339 strings the API server sends.
+ */
+export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
 export interface ClusterSnapshot {
   /** Cluster name: the kubeconfig context name, or the export's `cluster`. */
   cluster: string;
-  clusterRoles: V1ClusterRole[];
-  clusterRoleBindings: V1ClusterRoleBinding[];
-  roles: V1Role[];
-  roleBindings: V1RoleBinding[];
-  serviceAccounts: V1ServiceAccount[];
+  clusterRoles: Array<Wire<V1ClusterRole>>;
+  clusterRoleBindings: Array<Wire<V1ClusterRoleBinding>>;
+  roles: Array<Wire<V1Role>>;
+  roleBindings: Array<Wire<V1RoleBinding>>;
+  serviceAccounts: Array<Wire<V1ServiceAccount>>;
   /** Undefined when not collected (forbidden, or absent from an export). */
-  namespaces?: V1Namespace[];
+  namespaces?: Array<Wire<V1Namespace>>;
   /** Service-account token secrets, metadata only (never data). Undefined when not collected. */
-  tokenSecrets?: V1Secret[];
+  tokenSecrets?: Array<Wire<V1Secret>>;
   /** Pods, for which token secrets they mount. Undefined when not collected. */
-  pods?: V1Pod[];
+  pods?: Array<Wire<V1Pod>>;
   /** Date (YYYY-MM-DD) since which the API server tracks legacy token use, when known. */
   tokenTrackingSince?: string;
   /** Expiry and grant id of JIT resources that own bindings, keyed `<apiVersion group>/<Kind>/<namespace>/<name>`. */

@@ -151,10 +151,20 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
     if (!found) store.set(key, (found = new Map()));
     return found;
   };
+  // Each bucket's entries in key order, kept until the bucket changes: a list page then filters
+  // them instead of sorting the whole resource again (the fake stays cheap next to its client).
+  const sortedCache = new Map<Map<string, KubeObject>, Array<[string, KubeObject]>>();
+  const sortedEntries = (objects: Map<string, KubeObject>) => {
+    let sorted = sortedCache.get(objects);
+    if (!sorted) sortedCache.set(objects, (sorted = [...objects.entries()].sort(([a], [b]) => (a < b ? -1 : 1))));
+    return sorted;
+  };
   const save = (object: KubeObject) => {
     resourceVersion += 1;
     object.metadata.resourceVersion = String(resourceVersion);
-    bucket(typeOfObject(object)).set(keyOf(object.metadata.namespace, object.metadata.name), object);
+    const objects = bucket(typeOfObject(object));
+    objects.set(keyOf(object.metadata.namespace, object.metadata.name), object);
+    sortedCache.delete(objects);
   };
   // Deterministic uids: the same estate always gets the same ones (stable inventories across runs).
   let created = 0;
@@ -282,9 +292,7 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
         listRv = token.rv;
       }
       const filter = fieldFilter(request.query.get('fieldSelector'));
-      const matching = [...items.entries()]
-        .filter(([key, object]) => (namespace === undefined || object.metadata.namespace === namespace) && key > start && filter(object))
-        .sort(([a], [b]) => (a < b ? -1 : 1));
+      const matching = sortedEntries(items).filter(([key, object]) => (namespace === undefined || object.metadata.namespace === namespace) && key > start && filter(object));
       const limit = Number(request.query.get('limit') ?? 0);
       const page = limit > 0 ? matching.slice(0, limit) : matching;
       const more = limit > 0 && matching.length > limit;
@@ -355,6 +363,7 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
         return conflict(`Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       items.delete(keyOf(namespace, name));
+      sortedCache.delete(items);
       resourceVersion += 1;
       return {
         status: 200,
