@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { InputError } from '../errors.ts';
-import { collectInventory, configuredConnectors, parseOnly } from '../engine/collect.ts';
+import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly } from '../engine/collect.ts';
 import { serializeInventory } from '../engine/inventory.ts';
 import { EXIT, parseNow } from './scan.ts';
 import { stderrLogger, write, type Io } from './io.ts';
@@ -23,6 +23,7 @@ export const runCollect = async (options: CollectOptions, io: Io): Promise<numbe
     throw new InputError('nothing to collect: configure aws, github or kubernetes in dutybound.yaml (or check --only)');
   const now = parseNow(options.now);
   const inventory = await collectInventory(config, { now, log: stderrLogger(io, { quiet: options.quiet }), baseDir }, only);
+  assertOnlyMatched(inventory, only, options.only!);
   const text = serializeInventory(inventory);
   if (options.out === '-') await write(io.stdout, text);
   else {

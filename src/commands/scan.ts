@@ -4,12 +4,14 @@ import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { parseIsoWithOffset } from '../../connectors/files/rows.ts';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
 import { FORMATS, type Format, type Report } from '../../reports/types.ts';
 import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
 import { InputError } from '../errors.ts';
-import { collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
+import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
+import { globMatches } from '../engine/glob.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
@@ -38,9 +40,9 @@ export const EXIT = { clean: 0, findings: 1, input: 2, incomplete: 3 } as const;
 /** `--now`: ISO 8601 with an offset, else an input error. */
 export const parseNow = (now: string | undefined): Date => {
   if (now === undefined) return new Date();
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(now) || Number.isNaN(Date.parse(now)))
-    throw new InputError(`--now: expected ISO 8601 time with an offset (e.g. 2026-11-20T09:00:00Z), got "${now}"`);
-  return new Date(now);
+  const instant = parseIsoWithOffset(now);
+  if (!instant) throw new InputError(`--now: expected ISO 8601 time with an offset (e.g. 2026-11-20T09:00:00Z), got "${now}"`);
+  return instant;
 };
 
 export const parseFormats = (formats: readonly string[]): Format[] => {
@@ -101,7 +103,9 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   let inventory: Inventory;
   if (options.inventory.length) {
-    inventory = filterInventory(await readInventoryFiles(options.inventory.map(fromCli), now.toISOString()), only);
+    const read = await readInventoryFiles(options.inventory.map(fromCli), now.toISOString());
+    assertOnlyMatched(read, only, options.only!);
+    inventory = filterInventory(read, only);
   } else {
     if (!configuredConnectors(config, only).length)
       throw new InputError(
@@ -110,9 +114,12 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
           : 'nothing to scan: pass --inventory FILE, or configure aws, github or kubernetes in dutybound.yaml',
       );
     inventory = await collectInventory(config, { now, log, baseDir }, only);
+    assertOnlyMatched(inventory, only, options.only!);
   }
 
-  const findings = evaluate({ inventory, grants: desired.grants, shifts: desired.shifts, people: desired.people, config, now });
+  // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
+  const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
+  const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
   const report = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),

@@ -20,6 +20,15 @@ export const parseOnly = (only: string | undefined): OnlyFilter | undefined => {
   return { system: system!, ...(target ? { target } : {}) };
 };
 
+/** `--only` must name something that was read: a typo is an input error, never an empty clean scan. */
+export const assertOnlyMatched = (inventory: Pick<Inventory, 'coverage'>, only: OnlyFilter | undefined, flag: string): void => {
+  if (!only) return;
+  const rows = inventory.coverage.filter((row) => row.system === only.system);
+  if (rows.some((row) => !only.target || row.target === only.target)) return;
+  const known = [...new Set(inventory.coverage.filter((row) => ['aws', 'github', 'kubernetes'].includes(row.system)).map((row) => `${row.system}:${row.target}`))].sort();
+  throw new InputError(`--only ${flag}: nothing of that was ${known.length ? `read (targets read: ${known.join(', ')})` : 'read'}`);
+};
+
 /** The connectors whose section the config has, narrowed by --only. */
 export const configuredConnectors = (
   config: Config,

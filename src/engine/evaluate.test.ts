@@ -9,11 +9,15 @@ describe('standing-privilege', () => {
     const [finding] = run({ entitlements: [entitlement()] });
     expect(finding).toMatchObject({ rule: 'standing-privilege', severity: 'high', person: 'alice@example.com', privilege: 'AdministratorAccess' });
   });
-  it('does not fire on an unprivileged entitlement, a covered one, or a break-glass identity', () => {
+  it('does not fire on an unprivileged entitlement or a covered one', () => {
     expect(rulesOf({ entitlements: [entitlement({ privilege: 'ReadOnlyAccess', privileged: false, level: 'read' })] })).toEqual([]);
     expect(rulesOf({ entitlements: [entitlement()], grants: [grant()] })).toEqual([]);
-    expect(rulesOf({ principals: [principal({ breakGlass: true })], entitlements: [entitlement()] })).toEqual([]);
-    expect(rulesOf({ entitlements: [entitlement()], config: { breakGlass: ['aws:*:user/ali*'] } })).toEqual([]);
+  });
+  it('fires on a break-glass identity too: its standing access needs a standing exception', () => {
+    expect(rulesOf({ principals: [principal({ breakGlass: true })], entitlements: [entitlement()] })).toEqual(['standing-privilege']);
+    expect(rulesOf({ entitlements: [entitlement()], config: { breakGlass: ['aws:*:user/ali*'] } })).toEqual(['standing-privilege']);
+    const exception = grant({ kind: 'standing', start: daysAgo(30), end: undefined, reviewBy: daysAgo(-30) });
+    expect(rulesOf({ principals: [principal({ breakGlass: true })], entitlements: [entitlement()], grants: [exception] })).toEqual([]);
   });
   it('fires when the only grant has not started yet, naming it', () => {
     const [finding] = run({ entitlements: [entitlement()], grants: [grant({ start: at(60), end: at(180) })] });
@@ -43,11 +47,17 @@ describe('expired-grant and its grace', () => {
   it('follows graceMinutes from the config', () => {
     expect(rulesOf({ ...ended(20), config: { rules: { graceMinutes: 15 } } })).toEqual(['expired-grant']);
   });
-  it('fires on an expiry the system itself states, and treats a future one as a grant', () => {
+  it('fires on an expiry the system itself states; a future one is no approval', () => {
     expect(rulesOf({ entitlements: [entitlement({ expiresAt: at(-90), grantId: 'JIT-7' })] })).toEqual(['expired-grant']);
     expect(run({ entitlements: [entitlement({ expiresAt: at(-90), grantId: 'JIT-7' })] })[0]?.grant).toBe('JIT-7');
-    expect(rulesOf({ entitlements: [entitlement({ expiresAt: at(90) })] })).toEqual([]);
     expect(rulesOf({ entitlements: [entitlement({ expiresAt: at(-30) })] })).toEqual([]);
+    const [unapproved] = run({ entitlements: [entitlement({ expiresAt: at(90) })] });
+    expect(unapproved?.rule).toBe('standing-privilege');
+    expect(unapproved?.message).toMatch(/not an approval/);
+    expect(rulesOf({ entitlements: [entitlement({ expiresAt: at(90) })], grants: [grant()] })).toEqual([]);
+  });
+  it('never lets a stated future expiry hide a revoked grant', () => {
+    expect(rulesOf({ entitlements: [entitlement({ expiresAt: at(600) })], grants: [grant({ revokedAt: at(-120) })] })).toEqual(['revoked-grant']);
   });
 });
 
@@ -66,7 +76,8 @@ describe('revoked-grant', () => {
 });
 
 describe('off-call', () => {
-  const onCallGrant = grant({ onCall: 'primary', start: at(-2000), end: at(2000) });
+  // A long-lived on-call policy: a standing grant bound to the schedule.
+  const onCallGrant = grant({ kind: 'standing', onCall: 'primary', start: at(-2000), end: undefined, reviewBy: at(20_000) });
   const scenario = (shifts: ReturnType<typeof shift>[]) => ({ entitlements: [entitlement()], grants: [onCallGrant], shifts });
   it('is quiet while on call', () => {
     expect(rulesOf(scenario([shift()]))).toEqual([]);
@@ -87,6 +98,9 @@ describe('off-call', () => {
   it('treats back-to-back shifts as one duty and finds the person through a principal subject', () => {
     const shifts = [shift({ start: at(-300), end: at(-100) }), shift({ start: at(-100), end: at(100) })];
     expect(rulesOf({ entitlements: [entitlement()], grants: [{ ...onCallGrant, subject: entitlement().principal }], shifts })).toEqual([]);
+  });
+  it('flags a temporary on-call grant longer than maxGrantHours like any other', () => {
+    expect(rulesOf({ grants: [grant({ onCall: 'primary', start: at(-2000), end: at(2000) })], shifts: [shift()] })).toEqual(['grant-hygiene']);
   });
   it('loses to expired-grant when an ended temporary grant also matches', () => {
     const findings = rulesOf({ entitlements: [entitlement()], grants: [onCallGrant, grant({ id: 'G-0', start: at(-900), end: at(-800) })], shifts: [] });
@@ -150,6 +164,11 @@ describe('principal rules', () => {
     expect(rulesOf({ principals: [idle], entitlements: [entitlement()], grants: [grant()] })).toEqual(['unused-privilege']);
     expect(rulesOf({ principals: [principal({ lastUsedAt: daysAgo(5) })], entitlements: [entitlement()], grants: [grant()] })).toEqual([]);
     expect(rulesOf({ principals: [idle], entitlements: [entitlement({ privileged: false, privilege: 'ReadOnlyAccess' })] })).toEqual([]);
+  });
+  it('unowned-identity: a human account needs its person, an owner does not stand in', () => {
+    const stray = principal({ email: undefined });
+    const owners = [{ principal: 'aws:*', owner: 'ops@example.com' }];
+    expect(rulesOf({ principals: [stray], entitlements: [entitlement()], grants: [grant({ subject: stray.id })], people: { owners } })).toEqual(['unowned-identity']);
   });
   it('unowned-identity: privileged machine identity with no person and no owner', () => {
     expect(rulesOf({ principals: [role], entitlements: [roleAdmin], grants: [grant({ subject: role.id })] })).toEqual(['unowned-identity']);

@@ -140,10 +140,10 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
       const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
       return person !== null && context.shifts.state(grant.grant.onCall, person, nowMs).onCall;
     });
-    // A JIT system's own stated expiry still ahead is that system's grant.
-    const statedOpen = entitlement.expiresAt !== undefined && nowMs < Date.parse(entitlement.expiresAt);
-    const facts = { entitlement, matching, covering, breakGlass: identities.isBreakGlass(entitlement.principal) };
-    if (!covering.length && !statedOpen) {
+    // A binding's own stated expiry is not an approval: only the ledger covers access. Past it, the
+    // access is expired even without a ledger row (expired-grant reads it).
+    const facts = { entitlement, matching, covering };
+    if (!covering.length) {
       for (const rule of exclusive) {
         if (rule.scope !== 'entitlement') continue;
         const draft = rule.evaluate(facts, context);

@@ -11,7 +11,7 @@ export const grantHygiene = {
     title: 'Grant without proper approval or too long',
     severity: 'medium',
     description:
-      'A grant in effect now is self-approved (the approver is the subject or the same person), lacks an approver or a ticket, or is a temporary grant lasting longer than maxGrantHours (on-call-bound grants are bounded by their shifts instead).',
+      'A grant in effect now is self-approved (the approver is the subject or the same person), lacks an approver or a ticket, or is a temporary grant lasting longer than maxGrantHours (a long-lived on-call policy is a standing grant with onCall and reviewBy).',
     remediation: 'Have the grant approved by someone else with a ticket, or shorten it; fix the approval workflow that let it through.',
   },
   scope: 'grant',
@@ -28,8 +28,7 @@ export const grantHygiene = {
     }
     if (!grant.ticket) problems.push('no ticket');
     const lengthMs = indexed.endMs - indexed.startMs;
-    // An on-call-bound grant is bounded by the shifts, not by its own window.
-    if (grant.kind === 'temporary' && !grant.onCall && lengthMs > thresholds.maxGrantHours * HOUR_MS)
+    if (grant.kind === 'temporary' && lengthMs > thresholds.maxGrantHours * HOUR_MS)
       problems.push(`lasts ${formatDuration(lengthMs)}, longer than ${thresholds.maxGrantHours}h`);
     if (!problems.length) return undefined;
     return {

@@ -37,8 +37,6 @@ export interface EntitlementFacts {
   matching: IndexedGrant[];
   /** Matching grants that cover `now` (window, not revoked, on call when bound to a schedule). */
   covering: IndexedGrant[];
-  /** The principal is a break-glass identity. */
-  breakGlass: boolean;
 }
 
 export type Rule =

@@ -11,7 +11,8 @@ export const unownedIdentity = {
   },
   scope: 'principal',
   evaluate({ principal, privileged }, { identities }) {
-    if (!privileged.length || identities.personOf(principal.id) || identities.ownerOf(principal.id)) return undefined;
+    // A person needs no owner; a human account needs its person (an owner does not stand in for one).
+    if (!privileged.length || identities.personOf(principal.id) || (principal.human !== true && identities.ownerOf(principal.id))) return undefined;
     const privileges = [...new Set(privileged.map((entitlement) => entitlement.privilege))].sort();
     const what = principal.human === true ? 'a person' : 'a person or an owner';
     return {

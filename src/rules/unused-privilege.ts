@@ -7,12 +7,12 @@ export const unusedPrivilege = {
     title: 'Privileged identity not used',
     severity: 'low',
     description:
-      'A principal holding privileged entitlements whose known last use is older than unusedDays, or that was never used and was created longer ago than that. Break-glass identities are exempt.',
+      'A principal holding privileged entitlements whose known last use is older than unusedDays, or that was never used and was created longer ago than that.',
     remediation: 'Remove the privileges the identity does not use; delete the identity if nothing uses it.',
   },
   scope: 'principal',
-  evaluate({ principal, privileged, breakGlass }, { nowMs, thresholds }) {
-    if (!privileged.length || breakGlass || principal.lastUsedAt === undefined) return undefined;
+  evaluate({ principal, privileged }, { nowMs, thresholds }) {
+    if (!privileged.length || principal.lastUsedAt === undefined) return undefined;
     const limitMs = thresholds.unusedDays * DAY_MS;
     const fromIso = principal.lastUsedAt ?? principal.createdAt;
     if (fromIso === undefined) return undefined;

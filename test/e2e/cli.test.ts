@@ -94,7 +94,7 @@ describe('dutybound scan', () => {
   it('exits 2 naming the file and line of a malformed ledger row, and writes nothing', async () => {
     const dir = tmp();
     const ledger = join(dir, 'grants.csv');
-    writeFileSync(ledger, 'id,subject,system,privilege,start,end\nG-1,a@x.io,aws,Admin,2026-11-01T00:00:00Z,2026-11-02T00:00:00Z\nG-2,b@x.io,aws,Admin,2026-11-01 10:00,2026-11-02T00:00:00Z\n');
+    writeFileSync(ledger, 'id,subject,system,target,privilege,start,end\nG-1,a@x.io,aws,*,Admin,2026-11-01T00:00:00Z,2026-11-02T00:00:00Z\nG-2,b@x.io,aws,*,Admin,2026-11-01 10:00,2026-11-02T00:00:00Z\n');
     const out = join(dir, 'out');
     const run = await cli(['scan', '--inventory', join(demo, 'inventory.json'), '--ledger', ledger, '--now', NOW, '--out', out]);
     expect(run.code).toBe(2);
@@ -105,6 +105,7 @@ describe('dutybound scan', () => {
 
   it('exits 2 on a --now without an offset, an unknown option, and an inventory with a bad field', async () => {
     expect((await cli(['scan', ...demoArgs, '--now', '2026-11-16T10:00:00'])).code).toBe(2);
+    expect((await cli(['scan', ...demoArgs, '--now', '2026-02-30T10:00:00Z'])).code).toBe(2);
     const unknown = await cli(['scan', '--bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/bogus/);
@@ -125,11 +126,19 @@ describe('dutybound scan', () => {
     expect(readJson(join(out, 'report.json')).complete).toBe(false);
   });
 
-  it('narrows to one system or target with --only', async () => {
+  it('narrows to one system or target with --only, its grants included', async () => {
     const run = await cli(['scan', ...demoArgs, '--now', NOW, '--out', '-', '--format', 'json', '--only', 'kubernetes:prod-eu', '--quiet']);
     const report = JSON.parse(run.stdout);
     expect(report.findings.length).toBeGreaterThan(0);
-    expect(new Set(report.findings.filter((finding: { rule: string }) => finding.rule !== 'grant-hygiene').map((finding: { target: string }) => finding.target))).toEqual(new Set(['prod-eu']));
+    expect(new Set(report.findings.map((finding: { target: string }) => finding.target))).toEqual(new Set(['prod-eu']));
+  });
+
+  it('exits 2 when --only names nothing that was read, listing what was', async () => {
+    const out = tmp();
+    const run = await cli(['scan', ...demoArgs, '--now', NOW, '--out', out, '--only', 'kubernetes:prdo']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--only kubernetes:prdo[\s\S]*kubernetes:prod-eu/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
   });
 
   it('marks new and resolved findings against a --baseline', async () => {
