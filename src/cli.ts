@@ -14,6 +14,9 @@ import { describeError, InputError } from './errors.ts';
 import { SEVERITIES, type Severity } from './model/index.ts';
 import { VERSION } from './version.ts';
 
+const EXIT_CODES =
+  'Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, config or input error (nothing scanned); 3 scan incomplete (a connector or source failed; reports still written and marked incomplete).';
+
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
 const configOption = <T>(y: Argv<T>) =>
@@ -47,9 +50,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'Inventory file(s) from `collect` instead of live collection (merged)' })
           .option('baseline', { type: 'string', describe: 'Previous report.json: mark new findings and list resolved ones' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
-          .epilog(
-            'Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, config or input error (nothing scanned); 3 scan incomplete (a connector or source failed; reports still written and marked incomplete).',
-          ),
+          .epilog(`${EXIT_CODES}\n\nWith --inventory, --only keeps that system or target of the files and fails (exit 2) when they hold none of it.`),
       (args) =>
         run(
           runScan(
@@ -79,13 +80,17 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Inventory file to write, or - for stdout' })
           .option('only', { type: 'string', describe: 'Collect one system or target: SYSTEM[:TARGET]' })
           .option('now', { type: 'string', describe: 'Instant recorded as collectedAt (default: the clock)' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false }),
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
+          .epilog('Exit codes: 0 every target read; 2 usage, config or input error; 3 a target failed or was read in part (the inventory is still written, with its coverage).'),
       (args) => run(runCollect({ config: args.config, only: args.only, out: args.out, now: args.now, quiet: args.quiet }, io)),
     )
     .command(
       'validate',
       'Check the config, ledger, schedule and people files; report every problem with file and line',
-      (y) => sourceOptions(configOption(y)),
+      (y) =>
+        sourceOptions(configOption(y)).epilog(
+          'Reads every source as a scan would (--now places the window ICS feeds are expanded in) and prints what it found. Exit codes: 0 all valid; 2 a problem, each named with file, line and field; 3 a feed could not be fetched.',
+        ),
       (args) => run(runValidate({ config: args.config, ledger: list(args.ledger), schedule: list(args.schedule), people: args.people, now: args.now }, io)),
     )
     .command(
@@ -109,10 +114,11 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         y
           .option('out', { alias: 'o', type: 'string', default: SCAN_DEFAULT_OUT, describe: 'Report directory' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false }),
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' }),
       (args) => run(runDemo({ out: args.out, quiet: args.quiet }, io)),
     )
     .demandCommand(1, 'Name a command: scan, collect, validate, rules, permissions or demo.')
+    .epilog(`${EXIT_CODES}\n\nDocs: README.md; the rules: dutybound rules.`)
     .strict()
     .version(VERSION)
     .help()
@@ -137,4 +143,14 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
   }
 };
 
-if (import.meta.main) process.exitCode = await main(hideBin(process.argv));
+/** Runs the CLI as this process: its arguments, its streams, its exit code. */
+export const runProcess = async (argv: string[] = hideBin(process.argv)): Promise<void> => {
+  // A closed pipe (`dutybound rules | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await main(argv);
+};
+
+if (import.meta.main) await runProcess();

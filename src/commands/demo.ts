@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load.ts';
+import { InputError } from '../errors.ts';
 import { FORMATS } from '../../reports/types.ts';
 import { runScan, SCAN_DEFAULT_OUT } from './scan.ts';
 import { write, type Io } from './io.ts';
@@ -15,6 +16,7 @@ export const DEMO_DIR = fileURLToPath(
 export const DEMO_NOW = '2026-11-16T10:00:00Z';
 
 export const runDemo = async (options: { out?: string; quiet?: boolean }, io: Io): Promise<number> => {
+  if (options.out === '-') throw new InputError('demo --out: the demo writes all four reports to a directory; name one (default ./dutybound-report)');
   const loaded = loadConfig(`${DEMO_DIR}dutybound.yaml`, io.cwd, io.env);
   const { written, report } = await runScan(
     {

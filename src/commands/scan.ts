@@ -14,7 +14,7 @@ import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, t
 import { globMatches } from '../engine/glob.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
-import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
+import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -47,6 +47,7 @@ export const parseNow = (now: string | undefined): Date => {
 
 export const parseFormats = (formats: readonly string[]): Format[] => {
   const list = formats.flatMap((format) => format.split(',')).map((format) => format.trim()).filter(Boolean);
+  if (formats.length && !list.length) throw new InputError(`--format: expected one or more of ${FORMATS.join(', ')}`);
   const unknown = list.filter((format) => !(FORMATS as readonly string[]).includes(format));
   if (unknown.length) throw new InputError(`--format: unknown format ${unknown.join(', ')} (expected ${FORMATS.join(', ')})`);
   return [...new Set(list)] as Format[];
@@ -99,6 +100,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const fromCli = (path: string) => resolvePath(io.cwd, path);
 
   const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
   let inventory: Inventory;
@@ -136,7 +138,9 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     await renderers.get(formats[0]!)!.render(report, io.stdout, context);
   } else {
     const dir = resolve(io.cwd, options.out);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new InputError(`--out ${options.out}: cannot use it as the report directory (${error.code ?? error.message})`);
+    });
     for (const format of formats) {
       const renderer = renderers.get(format)!;
       const path = join(dir, renderer.fileName);

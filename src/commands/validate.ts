@@ -1,6 +1,6 @@
 // `dutybound validate`: check the config, ledger, schedule and people files without scanning.
 import { loadConfig } from '../config/load.ts';
-import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
+import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { EXIT, parseNow } from './scan.ts';
 import { write, type Io } from './io.ts';
 
@@ -24,6 +24,7 @@ export const runValidate = async (options: ValidateOptions, io: Io): Promise<num
     `schedule: ${state.shifts.length} shifts in ${schedules.size} schedule${schedules.size === 1 ? '' : 's'}${schedules.size ? ` (${[...schedules].sort().join(', ')})` : ''}`,
     `people: ${state.people.people.length} people, ${state.people.owners.length} owner rules`,
     ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
+    ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),
   ];
   await write(io.stdout, `${lines.join('\n')}\n`);
   return failed.length ? EXIT.incomplete : EXIT.clean;

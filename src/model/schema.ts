@@ -56,13 +56,15 @@ export const credentialSchema = z.object({
   ref: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const coverageSchema = z.object({
-  system: z.string().min(1),
-  target: z.string(),
-  status: z.enum(['ok', 'partial', 'failed']),
-  error: z.string().optional(),
-  notes: z.array(z.string()).optional(),
-});
+export const coverageSchema = z
+  .object({
+    system: z.string().min(1),
+    target: z.string(),
+    status: z.enum(['ok', 'partial', 'failed']),
+    error: z.string().optional(),
+    notes: z.array(z.string()).optional(),
+  })
+  .refine((row) => row.status === 'ok' || Boolean(row.error), { message: 'a partial or failed coverage row needs an error saying what was not read', path: ['error'] });
 
 export const inventorySchema = z.object({
   schemaVersion: z.literal(1, { message: 'expected schemaVersion 1' }),

@@ -192,6 +192,22 @@ describe('dutybound validate, rules and --help', () => {
     expect(run.stdout).toMatch(/schedule: \d+ shifts in 1 schedule \(platform-primary\)/);
   });
 
+  it('validate warns about a grant bound to a schedule nobody provides', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'grants.yaml'), '- id: OC-1\n  subject: a@x.io\n  system: aws\n  onCall: primray\n  start: 2026-11-01T00:00:00Z\n  end: 2026-11-02T00:00:00Z\n');
+    const run = await cli(['validate', '--ledger', join(dir, 'grants.yaml'), '--schedule', join(demo, 'oncall.ics'), '--now', NOW], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/WARNING grant OC-1 \(grants\.yaml:1\): onCall schedule "primray" has no shifts[^\n]*platform-primary/);
+  });
+
+  it('validate reports the problems of every source at once', async () => {
+    const dir = tmp();
+    const run = await cli(['validate', '--ledger', join(dir, 'missing.yaml'), '--people', join(dir, 'nobody.yaml')], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/missing\.yaml/);
+    expect(run.stderr).toMatch(/nobody\.yaml/);
+  });
+
   it('validate reports every malformed row with file and line, exit 2', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'grants.yaml'), '- id: A\n  subject: a@x.io\n  system: aws\n  start: 2026-11-01T00:00:00Z\n  end: yesterday\n- id: A\n  subject: b@x.io\n  system: gcp\n  start: 2026-11-01T00:00:00Z\n  end: 2026-11-02T00:00:00Z\n');
