@@ -21,14 +21,3 @@ export const describeError = (error: unknown): string => {
   return `${error.message}${cause}`;
 };
 
-/** A source or connector that could not be read (unreachable feed, denied API): incomplete coverage, exit 3. */
-export class SourceError extends Error {
-  readonly system: string;
-  readonly target: string;
-  constructor(system: string, target: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SourceError';
-    this.system = system;
-    this.target = target;
-  }
-}

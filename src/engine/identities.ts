@@ -10,7 +10,6 @@ export interface Identities {
   personOfSubject(subject: string): string | null;
   ownerOf(principalId: string): string | undefined;
   isBreakGlass(principalId: string): boolean;
-  principal(principalId: string): Principal | undefined;
 }
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
@@ -63,6 +62,5 @@ export const linkIdentities = (principals: readonly Principal[], people: People,
       return exactOwner.get(principalId) ?? globOwner.find((rule) => rule.match(principalId))?.value ?? principal?.owner;
     },
     isBreakGlass: (principalId) => byId.get(principalId)?.breakGlass === true || breakGlass.some((match) => match(principalId)),
-    principal: (principalId) => byId.get(principalId),
   };
 };
