@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../../src/config/load.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { rules } from '../../src/rules/index.ts';
+import { seededRandom } from '../../src/sim/random.ts';
 import type { Credential, Entitlement, Grant, Principal, Shift } from '../../src/model/index.ts';
 
 const ENTITLEMENTS = Number(process.env.BENCH_ENTITLEMENTS ?? 1_000_000);
@@ -14,15 +15,8 @@ const NOW = Date.parse('2026-11-16T10:00:00Z');
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-// A small deterministic generator (mulberry32): the same estate every run.
-let seed = 42;
-const random = (): number => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// The simulated estate's seeded generator: the same estate every run.
+const random = seededRandom(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const SYSTEMS = ['aws', 'github', 'kubernetes'] as const;

@@ -4,6 +4,7 @@
 // can be compared.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seededRandom } from '../random.ts';
 
 export interface FakePolicyDocument {
   Version?: string;
@@ -102,17 +103,6 @@ export interface FakeAwsEstate {
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same estate. */
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 export const iso = (epochMs: number): string => new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
 
@@ -127,7 +117,7 @@ export interface EstateSize {
 
 /** A seeded estate of any size: users with keys and passwords, groups, roles, policies. */
 export const createAwsEstate = (seed: number, size: EstateSize): FakeAwsEstate => {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const now = Date.parse(size.now ?? '2026-11-20T00:00:00Z');
   const day = 86_400_000;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

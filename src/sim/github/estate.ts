@@ -1,6 +1,8 @@
 // A GitHub estate as plain data: what the fake GitHub serves. Hand-written in tests, or
 // generated at any size from a seed (createGithubEstate) for the demo and the benchmark.
 
+import { seededRandom } from '../random.ts';
+
 export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | (string & {});
 
 export interface GithubMemberSeed {
@@ -109,17 +111,6 @@ export interface GithubEstate {
   orgs: GithubOrgSeed[];
 }
 
-/** mulberry32: a small seeded generator, so the same seed gives the same estate. */
-const random = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 export interface GithubEstateSize {
   org?: string;
@@ -133,7 +124,7 @@ export interface GithubEstateSize {
 
 /** A plausible organization of the given size: a few owners, nested teams, collaborators, keys, secrets, tokens. */
 export const createGithubEstate = (seed: number, size: GithubEstateSize): GithubEstate => {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const now = Date.parse(size.now ?? '2026-01-01T00:00:00Z');
   const daysAgo = (max: number) => new Date(now - Math.floor(rand() * max) * 86_400_000 - Math.floor(rand() * 86_400_000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
