@@ -392,12 +392,13 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   // by the remaining fields.
   const held = [...principals.values()].sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
   const principalList: Principal[] = [];
-  const entitlementList: Entitlement[] = [];
+  const groups: Entitlement[][] = [];
   for (const { principal, entitlements: group } of held) {
     principalList.push(principal);
     if (group.length > 1) group.sort(compareEntitlements);
-    for (const entitlement of group) entitlementList.push(entitlement);
+    if (group.length) groups.push(group);
   }
+  const entitlementList = ([] as Entitlement[]).concat(...groups);
   const privilegedPrincipals = new Set<string>();
   for (const entitlement of entitlementList) if (entitlement.privileged) privilegedPrincipals.add(entitlement.principal);
   const tokens = tokenCredentials(snapshot, privilegedPrincipals);
