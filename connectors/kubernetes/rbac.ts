@@ -27,9 +27,12 @@ export interface Resolved {
   notes: string[];
 }
 
-export const userId = (cluster: string, name: string) => `kubernetes:${cluster}/User:${name}`;
-export const groupId = (cluster: string, name: string) => `kubernetes:${cluster}/Group:${name}`;
-export const serviceAccountId = (cluster: string, namespace: string, name: string) => `kubernetes:${cluster}/ServiceAccount:${namespace}/${name}`;
+// Ids are kept by every entitlement and compared in every sort: joined into one flat string each.
+export const userId = (cluster: string, name: string) => ['kubernetes:', cluster, '/User:', String(name)].join('');
+export const groupId = (cluster: string, name: string) => ['kubernetes:', cluster, '/Group:', String(name)].join('');
+export const serviceAccountId = (cluster: string, namespace: string, name: string) => ['kubernetes:', cluster, '/ServiceAccount:', String(namespace), '/', String(name)].join('');
+
+const VIA_PREFIX = 'binding/';
 
 const EMAIL = /^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$/;
 const SA_USERNAME = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -231,7 +234,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   // One entitlement per (principal, resource, privilege, via), the first one found. `via` names the
   // binding, so only a binding with several subjects (or group members) or a binding listed twice
   // can repeat one: only those check keys, in a set of their own.
-  const bindingsSeen = new Set<string>(); // by `where`, the part of via that names the binding
+  const bindingsSeen = new Set<string>(); // by via, which names the binding
   const addEntitlement = (held: Held, entitlement: Entitlement, seen: Set<string> | undefined) => {
     if (seen) {
       const key = entitlementKey(entitlement);
@@ -269,7 +272,9 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const metadata = binding.metadata ?? {};
     const namespace = kind === 'ClusterRoleBinding' ? null : (metadata.namespace ?? '');
     const subjects = binding.subjects ?? [];
-    const where = namespace === null ? `ClusterRoleBinding/${metadata.name}` : `RoleBinding/${namespace}/${metadata.name}`;
+    // Joined rather than concatenated: one flat string that entitlements keep, not a tree of pieces.
+    const via = namespace === null ? ['binding/ClusterRoleBinding/', String(metadata.name)].join('') : ['binding/RoleBinding/', namespace, '/', String(metadata.name)].join('');
+    const where = via.slice(VIA_PREFIX.length);
     const grant = grantOf(binding, namespace, where);
     if (!grant) return;
     const { roleRef } = binding;
@@ -285,22 +290,26 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       jitOwners: snapshot.jitOwners,
     });
     for (const problem of markers.problems) notes.push(`${where}: ${problem}`);
-    const via = `binding/${where}`;
     // A binding listed twice (a hand-made export) checks against everything so far: the keys of
     // other bindings differ by via, so they never match.
-    let seen: Set<string> | undefined = bindingsSeen.has(where) ? new Set([...principals.values()].flatMap((other) => other.entitlements.map(entitlementKey))) : subjects.length > 1 ? new Set() : undefined;
-    bindingsSeen.add(where);
-    const bindingRef: Record<string, unknown> = { kind };
-    if (namespace !== null) bindingRef.namespace = namespace;
-    bindingRef.name = metadata.name;
-    bindingRef.uid = metadata.uid;
-    bindingRef.resourceVersion = metadata.resourceVersion;
+    let seen: Set<string> | undefined = bindingsSeen.has(via) ? new Set([...principals.values()].flatMap((other) => other.entitlements.map(entitlementKey))) : subjects.length > 1 ? new Set() : undefined;
+    bindingsSeen.add(via);
+    // Objects kept by entitlements are built whole, each in one literal (no properties added later,
+    // which would give each its own extra property store).
+    const bindingRef: Record<string, unknown> =
+      namespace === null
+        ? { kind, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion }
+        : { kind, namespace, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion };
     const roleRefRef = { kind: roleRef.kind, name: roleRef.name };
     const grantedAt = subjects.length === 1 && metadata.creationTimestamp ? iso(metadata.creationTimestamp) : undefined;
     const { privilege } = grant;
     const resource = namespace ?? '*';
     const { level, privileged, risks } = classification;
     const entitlement = (principal: string, entitlementVia: string, ref: Record<string, unknown>): Entitlement => {
+      if (!markers.expiresAt && !markers.grantId)
+        return grantedAt === undefined
+          ? { system: 'kubernetes', target: cluster, resource, privilege, level, privileged, principal, via: entitlementVia, ref }
+          : { system: 'kubernetes', target: cluster, resource, privilege, level, privileged, grantedAt, principal, via: entitlementVia, ref };
       const made: Entitlement = { system: 'kubernetes', target: cluster, resource, privilege, level, privileged } as Entitlement;
       if (grantedAt !== undefined) made.grantedAt = grantedAt;
       if (markers.expiresAt) made.expiresAt = markers.expiresAt;
@@ -315,11 +324,17 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const bindingInfo = { name: metadata.name, namespace, labels: metadata.labels };
     for (const subject of subjects) {
       const protection = protectionReason(bindingInfo, subject);
-      const subjectRef: Record<string, unknown> = { kind: subject.kind, name: subject.name };
-      if (subject.namespace) subjectRef.namespace = subject.namespace;
-      if (subject.apiGroup) subjectRef.apiGroup = subject.apiGroup;
-      const ref: Record<string, unknown> = { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks };
-      if (protection) ref.protected = protection;
+      const { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup } = subject;
+      const subjectRef: Record<string, unknown> = subjectNamespace
+        ? apiGroup
+          ? { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup }
+          : { kind: subjectKind, name: subjectName, namespace: subjectNamespace }
+        : apiGroup
+          ? { kind: subjectKind, name: subjectName, apiGroup }
+          : { kind: subjectKind, name: subjectName };
+      const ref: Record<string, unknown> = protection
+        ? { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks, protected: protection }
+        : { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks };
       if (subject.kind === 'ServiceAccount') {
         // In a RoleBinding an empty subject namespace means the binding's own.
         const saNamespace = subject.namespace || namespace;
