@@ -151,7 +151,8 @@ interface Grant {
 /** A principal and the entitlements found for it so far. */
 interface Held {
   principal: Principal;
-  entitlements: Entitlement[];
+  /** Undefined until the first: most principals hold one or two, and an array made by push reserves room for 17. */
+  entitlements: Entitlement[] | undefined;
 }
 
 const entitlementKey = (entitlement: Entitlement) => `${entitlement.principal}\u0000${entitlement.resource}\u0000${entitlement.privilege}\u0000${entitlement.via}`;
@@ -176,7 +177,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const groupIds = new Map<string, Held>();
   const hold = (principal: Principal): Held => {
     let held = principals.get(principal.id);
-    if (!held) principals.set(principal.id, (held = { principal, entitlements: [] }));
+    if (!held) principals.set(principal.id, (held = { principal, entitlements: undefined }));
     return held;
   };
 
@@ -241,7 +242,8 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       if (seen.has(key)) return;
       seen.add(key);
     }
-    held.entitlements.push(entitlement);
+    if (held.entitlements) held.entitlements.push(entitlement);
+    else held.entitlements = [entitlement];
   };
 
   const grantOf = (binding: Binding, namespace: string | null, where: string): Grant | undefined => {
@@ -292,7 +294,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     for (const problem of markers.problems) notes.push(`${where}: ${problem}`);
     // A binding listed twice (a hand-made export) checks against everything so far: the keys of
     // other bindings differ by via, so they never match.
-    let seen: Set<string> | undefined = bindingsSeen.has(via) ? new Set([...principals.values()].flatMap((other) => other.entitlements.map(entitlementKey))) : subjects.length > 1 ? new Set() : undefined;
+    let seen: Set<string> | undefined = bindingsSeen.has(via) ? new Set([...principals.values()].flatMap((other) => (other.entitlements ?? []).map(entitlementKey))) : subjects.length > 1 ? new Set() : undefined;
     bindingsSeen.add(via);
     // Objects kept by entitlements are built whole, each in one literal (no properties added later,
     // which would give each its own extra property store).
@@ -381,7 +383,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   // a binding. Stated once: the bootstrap cluster-admin binding, when present and intact, says it already.
   const masters = addGroup(SYSTEM_MASTERS);
   const mastersId = masters.principal.id;
-  const mastersBound = masters.entitlements.some((entitlement) => entitlement.level === 'admin' && entitlement.resource === '*');
+  const mastersBound = !!masters.entitlements?.some((entitlement) => entitlement.level === 'admin' && entitlement.resource === '*');
   if (!mastersBound) {
     addEntitlement(
       masters,
@@ -408,14 +410,15 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const held = [...principals.values()].sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
   const principalList: Principal[] = [];
   const groups: Entitlement[][] = [];
+  const privilegedPrincipals = new Set<string>();
   for (const { principal, entitlements: group } of held) {
     principalList.push(principal);
+    if (!group) continue;
     if (group.length > 1) group.sort(compareEntitlements);
-    if (group.length) groups.push(group);
+    groups.push(group);
+    if (group.some((entitlement) => entitlement.privileged)) privilegedPrincipals.add(principal.id);
   }
   const entitlementList = ([] as Entitlement[]).concat(...groups);
-  const privilegedPrincipals = new Set<string>();
-  for (const entitlement of entitlementList) if (entitlement.privileged) privilegedPrincipals.add(entitlement.principal);
   const tokens = tokenCredentials(snapshot, privilegedPrincipals);
   notes.push(...tokens.notes);
   notes.unshift(
