@@ -274,8 +274,8 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const metadata = binding.metadata ?? {};
     const namespace = kind === 'ClusterRoleBinding' ? null : (metadata.namespace ?? '');
     const subjects = binding.subjects ?? [];
-    // Joined rather than concatenated: one flat string that entitlements keep, not a tree of pieces.
-    const via = namespace === null ? ['binding/ClusterRoleBinding/', String(metadata.name)].join('') : ['binding/RoleBinding/', namespace, '/', String(metadata.name)].join('');
+    const via = namespace === null ? `binding/ClusterRoleBinding/${metadata.name}` : `binding/RoleBinding/${namespace}/${metadata.name}`;
+    // Slicing flattens via into one string (entitlements keep it, not a tree of its pieces).
     const where = via.slice(VIA_PREFIX.length);
     const grant = grantOf(binding, namespace, where);
     if (!grant) return;
