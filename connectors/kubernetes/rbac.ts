@@ -143,6 +143,8 @@ class Map2<V> {
 /** The role a binding grants, resolved once per role (and scope class) rather than per binding. */
 interface Grant {
   privilege: string;
+  /** The roleRef as entitlements state it, one object shared by every binding of this role. */
+  roleRef: { kind: string; name: string };
   rules: V1PolicyRule[] | undefined;
   /** Classification by scope: cluster-wide, a privileged namespace, any other namespace (all classifyRules looks at). */
   byScope: [Classification?, Classification?, Classification?];
@@ -255,10 +257,10 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     let grant: Grant | undefined;
     if (roleRef.kind === 'ClusterRole') {
       grant = clusterGrants.get(roleRef.name);
-      if (!grant) clusterGrants.set(roleRef.name, (grant = { privilege: `ClusterRole/${roleRef.name}`, rules: clusterRuleSets.get(roleRef.name), byScope: [] }));
+      if (!grant) clusterGrants.set(roleRef.name, (grant = { privilege: `ClusterRole/${roleRef.name}`, roleRef: { kind: roleRef.kind, name: roleRef.name }, rules: clusterRuleSets.get(roleRef.name), byScope: [] }));
     } else if (roleRef.kind === 'Role' && namespace !== null) {
       grant = roleGrants.get(namespace, roleRef.name);
-      if (!grant) roleGrants.set(namespace, roleRef.name, (grant = { privilege: `Role/${namespace}/${roleRef.name}`, rules: roles.get(namespace, roleRef.name), byScope: [] }));
+      if (!grant) roleGrants.set(namespace, roleRef.name, (grant = { privilege: `Role/${namespace}/${roleRef.name}`, roleRef: { kind: roleRef.kind, name: roleRef.name }, rules: roles.get(namespace, roleRef.name), byScope: [] }));
     } else {
       notes.push(`${where}: roleRef kind "${roleRef.kind}" cannot be bound here; it grants nothing`);
       return undefined;
@@ -279,7 +281,6 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const where = via.slice(VIA_PREFIX.length);
     const grant = grantOf(binding, namespace, where);
     if (!grant) return;
-    const { roleRef } = binding;
     const scopeClass = namespace === null ? 0 : options.privilegedNamespaces.includes(namespace) ? 1 : 2;
     let classification = grant.byScope[scopeClass];
     if (!classification) {
@@ -302,7 +303,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       namespace === null
         ? { kind, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion }
         : { kind, namespace, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion };
-    const roleRefRef = { kind: roleRef.kind, name: roleRef.name };
+    const roleRefRef = grant.roleRef;
     const grantedAt = subjects.length === 1 && metadata.creationTimestamp ? iso(metadata.creationTimestamp) : undefined;
     const { privilege } = grant;
     const resource = namespace ?? '*';
