@@ -264,14 +264,31 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
   const exported = exports.map((entry) => collectExport(entry, config, ctx));
   const limit = pLimit(config.concurrency);
   const live = await Promise.all(clients.map((client) => ('coverage' in client ? client : limit(() => collectLive(client, config, ctx)))));
-  // Each cluster's lists come sorted; in target order they are usually one sorted run already,
-  // which the final sorts then only check.
+  // Each cluster's lists come sorted (resolveCluster's order); in target order they are usually
+  // one sorted run already, which only the seams between clusters need to confirm.
   const results = [...live, ...exported].sort((a, b) => compareTargets(a.coverage[0]!.target, b.coverage[0]!.target));
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     coverage: results.flatMap((result) => result.coverage).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),
-    principals: results.flatMap((result) => result.principals).sort(byId),
-    entitlements: results.flatMap((result) => result.entitlements).sort(compareEntitlements),
-    credentials: results.flatMap((result) => result.credentials).sort(byId),
+    principals: concatSorted(results.map((result) => result.principals), byId),
+    entitlements: concatSorted(results.map((result) => result.entitlements), compareEntitlements),
+    credentials: concatSorted(results.map((result) => result.credentials), byId),
   };
+};
+
+/**
+ * The lists, each already sorted by `compare`, as one sorted list: concatenated, and sorted
+ * (stably, so the same result) only when some list's first item belongs before the previous one's last.
+ */
+export const concatSorted = <T>(lists: ReadonlyArray<readonly T[]>, compare: (a: T, b: T) => number): T[] => {
+  let ordered = true;
+  let last: T | undefined;
+  for (const list of lists) {
+    if (!list.length) continue;
+    if (last !== undefined && compare(last, list[0]!) > 0) ordered = false;
+    last = list[list.length - 1];
+  }
+  // concat copies whole lists at once, far faster than pushing item by item.
+  const all = ([] as T[]).concat(...lists);
+  return ordered ? all : all.sort(compare);
 };

@@ -43,9 +43,12 @@ export const parseInstant = (value: unknown): string | undefined => {
 
 export const ownerKey = (group: string, kind: string, namespace: string | undefined, name: string) => `${group}/${kind}/${namespace ?? ''}/${name}`;
 
+/** What a binding with no annotation, label or owner states: nothing (shared, never changed). */
+const NO_MARKERS: Markers = Object.freeze({ sources: Object.freeze([] as string[]) as string[], problems: Object.freeze([] as string[]) as string[] });
+
 export const bindingMarkers = (meta: Wire<V1ObjectMeta> | undefined, options: MarkerOptions): Markers => {
   // Most bindings carry no annotation, label or owner at all: nothing to read.
-  if (!meta?.annotations && !meta?.labels && !meta?.ownerReferences?.length) return { sources: [], problems: [] };
+  if (!meta?.annotations && !meta?.labels && !meta?.ownerReferences?.length) return NO_MARKERS;
   const annotations = meta?.annotations ?? {};
   const labels = meta?.labels ?? {};
   const markers: Markers = { sources: [], problems: [] };

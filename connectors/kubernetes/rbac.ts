@@ -27,9 +27,12 @@ export interface Resolved {
   notes: string[];
 }
 
-export const userId = (cluster: string, name: string) => `kubernetes:${cluster}/User:${name}`;
-export const groupId = (cluster: string, name: string) => `kubernetes:${cluster}/Group:${name}`;
-export const serviceAccountId = (cluster: string, namespace: string, name: string) => `kubernetes:${cluster}/ServiceAccount:${namespace}/${name}`;
+// Ids are kept by every entitlement and compared in every sort: joined into one flat string each.
+export const userId = (cluster: string, name: string) => ['kubernetes:', cluster, '/User:', String(name)].join('');
+export const groupId = (cluster: string, name: string) => ['kubernetes:', cluster, '/Group:', String(name)].join('');
+export const serviceAccountId = (cluster: string, namespace: string, name: string) => ['kubernetes:', cluster, '/ServiceAccount:', String(namespace), '/', String(name)].join('');
+
+const VIA_PREFIX = 'binding/';
 
 const EMAIL = /^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$/;
 const SA_USERNAME = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -140,9 +143,18 @@ class Map2<V> {
 /** The role a binding grants, resolved once per role (and scope class) rather than per binding. */
 interface Grant {
   privilege: string;
+  /** The roleRef as entitlements state it, one object shared by every binding of this role. */
+  roleRef: { kind: string; name: string };
   rules: V1PolicyRule[] | undefined;
   /** Classification by scope: cluster-wide, a privileged namespace, any other namespace (all classifyRules looks at). */
   byScope: [Classification?, Classification?, Classification?];
+}
+
+/** A principal and the entitlements found for it so far. */
+interface Held {
+  principal: Principal;
+  /** Undefined until the first: most principals hold one or two, and an array made by push reserves room for 17. */
+  entitlements: Entitlement[] | undefined;
 }
 
 const entitlementKey = (entitlement: Entitlement) => `${entitlement.principal}\u0000${entitlement.resource}\u0000${entitlement.privilege}\u0000${entitlement.via}`;
@@ -150,8 +162,9 @@ const entitlementKey = (entitlement: Entitlement) => `${entitlement.principal}\u
 export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOptions): Resolved => {
   const { cluster } = snapshot;
   const notes: string[] = [];
-  const principals = new Map<string, Principal>();
-  const entitlements: Entitlement[] = [];
+  // Each principal with its entitlements, in the order found: grouped as they are made, so the
+  // final order needs no grouping pass.
+  const principals = new Map<string, Held>();
   const clusterRuleSets = aggregateClusterRoles(snapshot.clusterRoles);
   const roles = new Map2<V1PolicyRule[]>();
   for (const role of snapshot.roles) roles.set(`${role.metadata?.namespace}`, `${role.metadata?.name}`, role.rules ?? []);
@@ -161,18 +174,23 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const roleGrants = new Map2<Grant>();
   const danglingSubjects = new Set<string>();
   // Principal ids by name: each id string is built once, however many bindings name it.
-  const serviceAccountIds = new Map2<string>();
-  const userIds = new Map<string, string>();
-  const groupIds = new Map<string, string>();
+  const serviceAccountIds = new Map2<Held>();
+  const userIds = new Map<string, Held>();
+  const groupIds = new Map<string, Held>();
+  const hold = (principal: Principal): Held => {
+    let held = principals.get(principal.id);
+    if (!held) principals.set(principal.id, (held = { principal, entitlements: undefined }));
+    return held;
+  };
 
   const addServiceAccount = (namespace: string, name: string) => {
     const known = serviceAccountIds.get(namespace, name);
     if (known !== undefined) return known;
     const id = serviceAccountId(cluster, namespace, name);
-    serviceAccountIds.set(namespace, name, id);
-    if (!principals.has(id)) {
+    let held = principals.get(id);
+    if (!held) {
       const sa = serviceAccounts.get(namespace, name);
-      principals.set(id, {
+      held = hold({
         id,
         system: 'kubernetes',
         target: cluster,
@@ -183,16 +201,17 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       });
       if (!sa && snapshot.serviceAccounts.length) danglingSubjects.add(`${namespace}/${name}`);
     }
-    return id;
+    serviceAccountIds.set(namespace, name, held);
+    return held;
   };
   const addUser = (name: string) => {
     const known = userIds.get(name);
     if (known !== undefined) return known;
     const id = userId(cluster, name);
-    userIds.set(name, id);
-    if (!principals.has(id)) {
+    let held = principals.get(id);
+    if (!held) {
       const email = EMAIL.test(name) ? name.toLowerCase() : undefined;
-      principals.set(id, {
+      held = hold({
         id,
         system: 'kubernetes',
         target: cluster,
@@ -202,29 +221,31 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
         ...(email ? { email } : {}),
       });
     }
-    return id;
+    userIds.set(name, held);
+    return held;
   };
   const addGroup = (name: string) => {
     const known = groupIds.get(name);
     if (known !== undefined) return known;
     const id = groupId(cluster, name);
-    groupIds.set(name, id);
-    if (!principals.has(id)) principals.set(id, { id, system: 'kubernetes', target: cluster, kind: 'group', human: 'unknown', name });
-    return id;
+    const held = principals.get(id) ?? hold({ id, system: 'kubernetes', target: cluster, kind: 'group', human: 'unknown', name });
+    groupIds.set(name, held);
+    return held;
   };
   for (const sa of snapshot.serviceAccounts) addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? '');
 
   // One entitlement per (principal, resource, privilege, via), the first one found. `via` names the
   // binding, so only a binding with several subjects (or group members) or a binding listed twice
   // can repeat one: only those check keys, in a set of their own.
-  const bindingsSeen = new Set<string>(); // by `where`, the part of via that names the binding
-  const addEntitlement = (entitlement: Entitlement, seen: Set<string> | undefined) => {
+  const bindingsSeen = new Set<string>(); // by via, which names the binding
+  const addEntitlement = (held: Held, entitlement: Entitlement, seen: Set<string> | undefined) => {
     if (seen) {
       const key = entitlementKey(entitlement);
       if (seen.has(key)) return;
       seen.add(key);
     }
-    entitlements.push(entitlement);
+    if (held.entitlements) held.entitlements.push(entitlement);
+    else held.entitlements = [entitlement];
   };
 
   const grantOf = (binding: Binding, namespace: string | null, where: string): Grant | undefined => {
@@ -236,10 +257,10 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     let grant: Grant | undefined;
     if (roleRef.kind === 'ClusterRole') {
       grant = clusterGrants.get(roleRef.name);
-      if (!grant) clusterGrants.set(roleRef.name, (grant = { privilege: `ClusterRole/${roleRef.name}`, rules: clusterRuleSets.get(roleRef.name), byScope: [] }));
+      if (!grant) clusterGrants.set(roleRef.name, (grant = { privilege: `ClusterRole/${roleRef.name}`, roleRef: { kind: roleRef.kind, name: roleRef.name }, rules: clusterRuleSets.get(roleRef.name), byScope: [] }));
     } else if (roleRef.kind === 'Role' && namespace !== null) {
       grant = roleGrants.get(namespace, roleRef.name);
-      if (!grant) roleGrants.set(namespace, roleRef.name, (grant = { privilege: `Role/${namespace}/${roleRef.name}`, rules: roles.get(namespace, roleRef.name), byScope: [] }));
+      if (!grant) roleGrants.set(namespace, roleRef.name, (grant = { privilege: `Role/${namespace}/${roleRef.name}`, roleRef: { kind: roleRef.kind, name: roleRef.name }, rules: roles.get(namespace, roleRef.name), byScope: [] }));
     } else {
       notes.push(`${where}: roleRef kind "${roleRef.kind}" cannot be bound here; it grants nothing`);
       return undefined;
@@ -255,10 +276,11 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const metadata = binding.metadata ?? {};
     const namespace = kind === 'ClusterRoleBinding' ? null : (metadata.namespace ?? '');
     const subjects = binding.subjects ?? [];
-    const where = namespace === null ? `ClusterRoleBinding/${metadata.name}` : `RoleBinding/${namespace}/${metadata.name}`;
+    const via = namespace === null ? `binding/ClusterRoleBinding/${metadata.name}` : `binding/RoleBinding/${namespace}/${metadata.name}`;
+    // Slicing flattens via into one string (entitlements keep it, not a tree of its pieces).
+    const where = via.slice(VIA_PREFIX.length);
     const grant = grantOf(binding, namespace, where);
     if (!grant) return;
-    const { roleRef } = binding;
     const scopeClass = namespace === null ? 0 : options.privilegedNamespaces.includes(namespace) ? 1 : 2;
     let classification = grant.byScope[scopeClass];
     if (!classification) {
@@ -271,22 +293,26 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       jitOwners: snapshot.jitOwners,
     });
     for (const problem of markers.problems) notes.push(`${where}: ${problem}`);
-    const via = `binding/${where}`;
     // A binding listed twice (a hand-made export) checks against everything so far: the keys of
     // other bindings differ by via, so they never match.
-    let seen: Set<string> | undefined = bindingsSeen.has(where) ? new Set(entitlements.map(entitlementKey)) : subjects.length > 1 ? new Set() : undefined;
-    bindingsSeen.add(where);
-    const bindingRef: Record<string, unknown> = { kind };
-    if (namespace !== null) bindingRef.namespace = namespace;
-    bindingRef.name = metadata.name;
-    bindingRef.uid = metadata.uid;
-    bindingRef.resourceVersion = metadata.resourceVersion;
-    const roleRefRef = { kind: roleRef.kind, name: roleRef.name };
+    let seen: Set<string> | undefined = bindingsSeen.has(via) ? new Set([...principals.values()].flatMap((other) => (other.entitlements ?? []).map(entitlementKey))) : subjects.length > 1 ? new Set() : undefined;
+    bindingsSeen.add(via);
+    // Objects kept by entitlements are built whole, each in one literal (no properties added later,
+    // which would give each its own extra property store).
+    const bindingRef: Record<string, unknown> =
+      namespace === null
+        ? { kind, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion }
+        : { kind, namespace, name: metadata.name, uid: metadata.uid, resourceVersion: metadata.resourceVersion };
+    const roleRefRef = grant.roleRef;
     const grantedAt = subjects.length === 1 && metadata.creationTimestamp ? iso(metadata.creationTimestamp) : undefined;
     const { privilege } = grant;
     const resource = namespace ?? '*';
     const { level, privileged, risks } = classification;
     const entitlement = (principal: string, entitlementVia: string, ref: Record<string, unknown>): Entitlement => {
+      if (!markers.expiresAt && !markers.grantId)
+        return grantedAt === undefined
+          ? { system: 'kubernetes', target: cluster, resource, privilege, level, privileged, principal, via: entitlementVia, ref }
+          : { system: 'kubernetes', target: cluster, resource, privilege, level, privileged, grantedAt, principal, via: entitlementVia, ref };
       const made: Entitlement = { system: 'kubernetes', target: cluster, resource, privilege, level, privileged } as Entitlement;
       if (grantedAt !== undefined) made.grantedAt = grantedAt;
       if (markers.expiresAt) made.expiresAt = markers.expiresAt;
@@ -296,14 +322,22 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       made.ref = ref;
       return made;
     };
+    const grantTo = (held: Held, entitlementVia: string, ref: Record<string, unknown>, seen: Set<string> | undefined) =>
+      addEntitlement(held, entitlement(held.principal.id, entitlementVia, ref), seen);
     const bindingInfo = { name: metadata.name, namespace, labels: metadata.labels };
     for (const subject of subjects) {
       const protection = protectionReason(bindingInfo, subject);
-      const subjectRef: Record<string, unknown> = { kind: subject.kind, name: subject.name };
-      if (subject.namespace) subjectRef.namespace = subject.namespace;
-      if (subject.apiGroup) subjectRef.apiGroup = subject.apiGroup;
-      const ref: Record<string, unknown> = { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks };
-      if (protection) ref.protected = protection;
+      const { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup } = subject;
+      const subjectRef: Record<string, unknown> = subjectNamespace
+        ? apiGroup
+          ? { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup }
+          : { kind: subjectKind, name: subjectName, namespace: subjectNamespace }
+        : apiGroup
+          ? { kind: subjectKind, name: subjectName, apiGroup }
+          : { kind: subjectKind, name: subjectName };
+      const ref: Record<string, unknown> = protection
+        ? { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks, protected: protection }
+        : { cluster, binding: bindingRef, subject: subjectRef, roleRef: roleRefRef, risks };
       if (subject.kind === 'ServiceAccount') {
         // In a RoleBinding an empty subject namespace means the binding's own.
         const saNamespace = subject.namespace || namespace;
@@ -312,19 +346,19 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           continue;
         }
         if (!options.includeSystemSubjects && saNamespace === 'kube-system' && metadata.name?.startsWith('system:')) continue;
-        addEntitlement(entitlement(addServiceAccount(saNamespace, subject.name), via, ref), seen);
+        grantTo(addServiceAccount(saNamespace, subject.name), via, ref, seen);
       } else if (subject.kind === 'User') {
         const sa = subject.name.startsWith('system:serviceaccount:') ? SA_USERNAME.exec(subject.name) : null;
         if (sa) {
-          addEntitlement(entitlement(addServiceAccount(sa[1]!, sa[2]!), via, ref), seen);
+          grantTo(addServiceAccount(sa[1]!, sa[2]!), via, ref, seen);
           continue;
         }
         // system:anonymous is everyone without credentials: never a control-plane detail.
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && subject.name !== 'system:anonymous') continue;
-        addEntitlement(entitlement(addUser(subject.name), via, ref), seen);
+        grantTo(addUser(subject.name), via, ref, seen);
       } else if (subject.kind === 'Group') {
         if (!options.includeSystemSubjects && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
-        addEntitlement(entitlement(addGroup(subject.name), via, ref), seen);
+        grantTo(addGroup(subject.name), via, ref, seen);
         // Members of the service-account groups are known: each holds the access too. Listed per
         // member when it is privileged (or asked for): every cluster binds discovery roles to all of them.
         const memberGroup = subject.name === 'system:serviceaccounts' || subject.name.startsWith('system:serviceaccounts:');
@@ -335,7 +369,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           seen ??= new Set();
           for (const sa of snapshot.serviceAccounts) {
             if (groupNamespace !== null && sa.metadata?.namespace !== groupNamespace) continue;
-            addEntitlement(entitlement(addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? ''), memberVia, memberRef), seen);
+            grantTo(addServiceAccount(sa.metadata?.namespace ?? '', sa.metadata?.name ?? ''), memberVia, memberRef, seen);
           }
         }
       } else {
@@ -348,10 +382,12 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
 
   // system:masters bypasses the authorizer entirely: its members are cluster-admin with or without
   // a binding. Stated once: the bootstrap cluster-admin binding, when present and intact, says it already.
-  const mastersId = addGroup(SYSTEM_MASTERS);
-  const mastersBound = entitlements.some((entitlement) => entitlement.principal === mastersId && entitlement.level === 'admin' && entitlement.resource === '*');
+  const masters = addGroup(SYSTEM_MASTERS);
+  const mastersId = masters.principal.id;
+  const mastersBound = !!masters.entitlements?.some((entitlement) => entitlement.level === 'admin' && entitlement.resource === '*');
   if (!mastersBound) {
     addEntitlement(
+      masters,
       {
         principal: mastersId,
         system: 'kubernetes',
@@ -369,10 +405,21 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
 
-  const principalList = [...principals.values()].sort(comparePrincipalsOfOneCluster);
-  const entitlementList = sortEntitlements(entitlements, principalList);
+  // The order of compareEntitlements within one cluster (one target), without comparing principal
+  // ids pairwise: each principal's entitlements in the principals' (sorted) order, each group sorted
+  // by the remaining fields.
+  const held = [...principals.values()].sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
+  const principalList: Principal[] = [];
+  const groups: Entitlement[][] = [];
   const privilegedPrincipals = new Set<string>();
-  for (const entitlement of entitlementList) if (entitlement.privileged) privilegedPrincipals.add(entitlement.principal);
+  for (const { principal, entitlements: group } of held) {
+    principalList.push(principal);
+    if (!group) continue;
+    if (group.length > 1) group.sort(compareEntitlements);
+    groups.push(group);
+    if (group.some((entitlement) => entitlement.privileged)) privilegedPrincipals.add(principal.id);
+  }
+  const entitlementList = ([] as Entitlement[]).concat(...groups);
   const tokens = tokenCredentials(snapshot, privilegedPrincipals);
   notes.push(...tokens.notes);
   notes.unshift(
@@ -395,28 +442,6 @@ const KIND_ORDER: Readonly<Record<string, number>> = { group: 0, 'service-accoun
  * name orders them as their ids, without walking the shared prefix in every comparison.
  */
 const comparePrincipalsOfOneCluster = (a: Principal, b: Principal) => KIND_ORDER[a.kind]! - KIND_ORDER[b.kind]! || compare(a.name, b.name);
-
-/**
- * The order of compareEntitlements within one cluster (one target), without comparing principal
- * ids pairwise: entitlements grouped by principal in the principals' (sorted) order, each group
- * sorted by the remaining fields.
- */
-const sortEntitlements = (entitlements: readonly Entitlement[], sortedPrincipals: readonly Principal[]): Entitlement[] => {
-  const byPrincipal = new Map<string, Entitlement[]>();
-  for (const entitlement of entitlements) {
-    const group = byPrincipal.get(entitlement.principal);
-    if (group) group.push(entitlement);
-    else byPrincipal.set(entitlement.principal, [entitlement]);
-  }
-  const sorted: Entitlement[] = [];
-  for (const principal of sortedPrincipals) {
-    const group = byPrincipal.get(principal.id);
-    if (!group) continue;
-    if (group.length > 1) group.sort(compareEntitlements);
-    for (const entitlement of group) sorted.push(entitlement);
-  }
-  return sorted;
-};
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

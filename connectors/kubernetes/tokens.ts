@@ -5,7 +5,16 @@ import { iso } from './rbac.ts';
 import { INVALID_SINCE_LABEL, LAST_USED_LABEL, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, type ClusterSnapshot } from './types.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const dayToIso = (day: string | undefined) => (day && DAY.test(day) ? new Date(`${day}T00:00:00Z`).toISOString() : undefined);
+// Days repeat across thousands of tokens: each read once.
+const dayCache = new Map<string, string | undefined>();
+const dayToIso = (day: string | undefined) => {
+  if (!day) return undefined;
+  if (dayCache.has(day)) return dayCache.get(day);
+  const text = DAY.test(day) ? new Date(`${day}T00:00:00Z`).toISOString() : undefined;
+  if (dayCache.size > 10_000) dayCache.clear();
+  dayCache.set(day, text);
+  return text;
+};
 
 export const secretId = (cluster: string, namespace: string, name: string) => `kubernetes:${cluster}/Secret:${namespace}/${name}`;
 
