@@ -1,6 +1,8 @@
 // A simulated Kubernetes cluster as plain data: API objects in the JSON shapes the API server
 // serves, a seeded generator at any size, and the `kubectl get … -o json` exports of it.
 
+import { seededRandom } from '../random.ts';
+
 export type KubeObject = Record<string, unknown> & {
   apiVersion: string;
   kind: string;
@@ -29,17 +31,6 @@ export interface KubernetesEstate {
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 
-/** Deterministic PRNG (mulberry32). */
-export const seededRandom = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const day = (offsetDays: number) => new Date(T0 + offsetDays * 86_400_000).toISOString().replace('.000Z', 'Z');
 
