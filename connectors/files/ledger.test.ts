@@ -1,28 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
 import { loadLedger } from './index.ts';
+import { failure, fixture, scratch } from './test-helpers.ts';
 
-const fixture = (name: string): string => join(import.meta.dirname, '__fixtures__', name);
+const { dir, write } = scratch('dutybound-ledger-');
 
-const dir = mkdtempSync(join(tmpdir(), 'dutybound-ledger-'));
-const write = (name: string, content: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-};
-
-/** The InputError a load throws (fails the test if it resolves). */
-const failure = async (promise: Promise<unknown>): Promise<InputError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-};
 
 describe('loadLedger: formats', () => {
   it('reads a YAML list, keeping account ids as text and normalising times to UTC', async () => {

@@ -1,26 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
 import { loadPeople } from './index.ts';
+import { failure, fixture, scratch } from './test-helpers.ts';
 
-const fixture = (name: string): string => join(import.meta.dirname, '__fixtures__', name);
-const dir = mkdtempSync(join(tmpdir(), 'dutybound-people-'));
-const write = (name: string, content: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-};
+const { dir, write } = scratch('dutybound-people-');
 
-const failure = async (promise: Promise<unknown>): Promise<InputError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-};
 
 describe('loadPeople', () => {
   it('reads people and owners from YAML, lower-casing emails', async () => {

@@ -1,31 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
 import { startFakeServer, type FakeServer } from '../../src/sim/server.ts';
 import { loadSchedules } from './index.ts';
+import { failure, fixture, scratch } from './test-helpers.ts';
 
-const fixture = (name: string): string => join(import.meta.dirname, '__fixtures__', name);
 const icsFixture = (name: string): string => join(import.meta.dirname, '..', 'ical', '__fixtures__', name);
 
-const dir = mkdtempSync(join(tmpdir(), 'dutybound-schedule-'));
-const write = (name: string, content: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-};
+const { dir, write } = scratch('dutybound-schedule-');
 
 const now = new Date('2026-11-23T00:00:00Z');
 
-const failure = async (promise: Promise<unknown>): Promise<InputError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-};
 
 describe('loadSchedules: files', () => {
   it('reads YAML and CSV shift lists and an ICS file, sorted by schedule, person, start', async () => {
