@@ -1,5 +1,5 @@
 // Assembles the report every renderer consumes. Pure: the same input gives the same report.
-import { compareFindings, SEVERITIES } from '../src/model/index.ts';
+import { SEVERITIES, sortFindings } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
 import type { Report } from './types.ts';
@@ -20,15 +20,12 @@ export interface BuildReportInput {
 /** Code-point order: the same everywhere, unlike localeCompare. */
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export { compareFindings };
-
 const compareCoverage = (a: Coverage, b: Coverage): number => byString(a.system, b.system) || byString(a.target, b.target);
 
 export const buildReport = (input: BuildReportInput): Report => {
   const baselineIds = input.baseline ? new Set(input.baseline.findings.map((f) => f.id)) : undefined;
-  const findings = input.findings
-    .map((f): Finding => (baselineIds ? { ...f, new: !baselineIds.has(f.id) } : { ...f }))
-    .sort(compareFindings);
+  // Findings are shared, not copied (nothing downstream changes them); only a baseline adds `new`.
+  const findings = sortFindings(baselineIds ? input.findings.map((f): Finding => ({ ...f, new: !baselineIds.has(f.id) })) : input.findings);
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byRule: Record<string, number> = Object.fromEntries(input.rules.map((r) => [r.id, 0]));

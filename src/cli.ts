@@ -33,8 +33,13 @@ const sourceOptions = <T>(y: Argv<T>) =>
 export const main = async (argv: string[], io: Io = processIo()): Promise<number> => {
   let exitCode: number = EXIT.clean;
   const run = (command: Promise<number>) => command.then((code) => void (exitCode = code));
-  // yargs reads a lone `-` as a positional argument; `--out -` means stdout.
-  const args = argv.map((arg, index) => (arg === '-' && ['--out', '-o'].includes(argv[index - 1] ?? '') ? '--out=-' : arg)).filter((arg, index, all) => !(all[index + 1] === '--out=-' && ['--out', '-o'].includes(arg)));
+  // yargs reads a lone `-` as a positional argument; `--out -` means stdout, so join the pair.
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const joined = (argv[index] === '--out' || argv[index] === '-o') && argv[index + 1] === '-';
+    args.push(joined ? '--out=-' : argv[index]!);
+    if (joined) index += 1;
+  }
   const parser = yargs(args)
     .scriptName('dutybound')
     .usage('$0 <command> [options]\n\nKeeps privileged access honest: compares who holds which privileges in AWS IAM, GitHub and Kubernetes with the grant ledger and the on-call schedule, and reports the drift.')

@@ -1,6 +1,7 @@
 // zod field types whose messages say what was expected and what was found.
 import { z } from 'zod';
-import { describeValue, EMAIL, parseIsoWithOffset, PRINCIPAL_ID } from './rows.ts';
+import { parseIsoWithOffset } from '../../src/model/time.ts';
+import { describeValue, EMAIL, PRINCIPAL_ID } from './rows.ts';
 
 const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'required' : `expected ${what}, got ${describeValue(issue.input)}`;

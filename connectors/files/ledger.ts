@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
-import { csvHeader, EMAIL, parseIsoWithOffset, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
+import { parseIsoWithOffset } from '../../src/model/time.ts';
+import { csvHeader, EMAIL, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
 
 export const grantRowSchema = z.strictObject(
   {

@@ -6,7 +6,8 @@ import type { Coverage, Shift } from '../../src/model/index.ts';
 import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
-import { csvHeader, parseIsoWithOffset, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
+import { parseIsoWithOffset } from '../../src/model/time.ts';
+import { csvHeader, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
 
 export interface ScheduleOptions {
   now: Date;

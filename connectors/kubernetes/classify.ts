@@ -26,6 +26,16 @@ export interface Classification {
   risks: string[];
 }
 
+/** Admission control: whoever changes these can rewrite or wave through any object. */
+const ADMISSION_RESOURCES = [
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
+  'mutatingadmissionpolicies',
+  'mutatingadmissionpolicybindings',
+];
+
 /** Resources that only a cluster-wide binding can grant (a RoleBinding to a ClusterRole does not). */
 const CLUSTER_SCOPED = new Set([
   'nodes',
@@ -38,12 +48,7 @@ const CLUSTER_SCOPED = new Set([
   'certificatesigningrequests',
   'certificatesigningrequests/approval',
   'signers',
-  'mutatingwebhookconfigurations',
-  'validatingwebhookconfigurations',
-  'validatingadmissionpolicies',
-  'validatingadmissionpolicybindings',
-  'mutatingadmissionpolicies',
-  'mutatingadmissionpolicybindings',
+  ...ADMISSION_RESOURCES,
   'users',
   'groups',
   'uids',
@@ -149,14 +154,7 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
         rule,
         WRITE,
         'admissionregistration.k8s.io',
-        [
-          'mutatingwebhookconfigurations',
-          'validatingwebhookconfigurations',
-          'validatingadmissionpolicies',
-          'validatingadmissionpolicybindings',
-          'mutatingadmissionpolicies',
-          'mutatingadmissionpolicybindings',
-        ],
+        ADMISSION_RESOURCES,
         scope,
       ),
   },

@@ -204,11 +204,10 @@ export type RuleId = (typeof RULE_IDS)[number];
 const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The report's order: severity (critical first), then rule id, then finding id, in code-point order. */
-export const compareFindings = (a: Finding, b: Finding): number =>
-  severityRank[a.severity] - severityRank[b.severity] || byCodePoint(a.rule, b.rule) || byCodePoint(a.id, b.id);
-
-/** Sorts into the report's order: a bucket per (severity, rule), each sorted by id (cheap at a million findings). */
+/**
+ * Sorts into the report's order — severity (critical first), then rule id, then finding id, in
+ * code-point order — with a bucket per (severity, rule), each sorted by id (cheap at a million findings).
+ */
 export const sortFindings = (findings: readonly Finding[]): Finding[] => {
   const buckets = new Map<string, Finding[]>();
   for (const finding of findings) {

@@ -1,9 +1,10 @@
 // zod schemas of the inventory file contract (`--inventory`, written by `collect`).
 import { z } from 'zod';
 import { LEVELS, SYSTEMS } from './index.ts';
+import { parseIsoWithOffset } from './time.ts';
 
 /** ISO 8601 with an offset (`Z` or `+02:00`): a time without one is an input error. */
-export const isoTime = z.iso.datetime({ offset: true, message: 'expected ISO 8601 time with an offset' });
+export const isoTime = z.string().refine((value) => parseIsoWithOffset(value) !== undefined, { message: 'expected ISO 8601 time with an offset' });
 
 const system = z.enum(SYSTEMS);
 const lastUsed = isoTime.nullable().optional();

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { mergeInventories, parseInventory } from './inventory.ts';
+
+const base = { schemaVersion: 1, collectedAt: '2026-11-16T10:00:00Z', coverage: [], principals: [], entitlements: [], credentials: [] };
+
+describe('inventory files', () => {
+  it('reject times without an offset or that are no real date, naming the field', () => {
+    expect(() => parseInventory(JSON.stringify({ ...base, collectedAt: '2026-02-30T10:00:00Z' }), 'inv.json')).toThrowError(/inv\.json[\s\S]*collectedAt: expected ISO 8601 time with an offset/);
+    expect(() => parseInventory(JSON.stringify({ ...base, collectedAt: '2026-11-16T10:00:00' }), 'inv.json')).toThrowError(/collectedAt/);
+  });
+
+  it('need a reason on every partial or failed coverage row', () => {
+    const coverage = [{ system: 'aws', target: '1', status: 'partial' }];
+    expect(() => parseInventory(JSON.stringify({ ...base, coverage }), 'inv.json')).toThrowError(/coverage\.0\.error/);
+    expect(parseInventory(JSON.stringify({ ...base, coverage: [{ ...coverage[0], error: 'credential report denied' }] }), 'inv.json').coverage).toHaveLength(1);
+  });
+
+  it('merge in a stable order whatever the order of the parts', () => {
+    const principal = (id: string) => ({ id, system: 'aws' as const, target: '1', kind: 'user', human: true as const, name: id });
+    const a = { coverage: [{ system: 'aws', target: '2', status: 'ok' as const }], principals: [principal('b')], entitlements: [], credentials: [] };
+    const b = { coverage: [{ system: 'aws', target: '1', status: 'ok' as const }], principals: [principal('a')], entitlements: [], credentials: [] };
+    expect(mergeInventories('2026-11-16T10:00:00Z', [a, b])).toEqual(mergeInventories('2026-11-16T10:00:00Z', [b, a]));
+    expect(mergeInventories('2026-11-16T10:00:00Z', [a, b]).principals.map((p) => p.id)).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,20 @@
+// Times are ISO 8601 with an offset everywhere (inventory, ledger, schedule, --now): one parser for all.
+
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+
+/** The instant of an ISO 8601 time with an offset, or undefined when it is not one (or not a real date). */
+export const parseIsoWithOffset = (value: string): Date | undefined => {
+  const match = ISO_WITH_OFFSET.exec(value.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '00', fraction = '', zulu, sign, offsetHours, offsetMinutes = '00'] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = fields;
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Reject what Date would silently roll over (Feb 30, 24:30).
+  if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d || wall.getUTCHours() !== h || wall.getUTCMinutes() !== mi)
+    return undefined;
+  if (!zulu && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return undefined;
+  const offset = zulu ? 'Z' : `${sign}${offsetHours}:${offsetMinutes}`;
+  const instant = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+};
