@@ -1,7 +1,9 @@
 // Benchmark: 20 clusters × 3,000 bindings on fake API servers with 30 ms latency, collected
 // live through one kubeconfig. Prints calls (list pages only, by operation), wall time and CPU of
 // the collector, peak RSS, and the per-cluster page chains done in parallel (the same list pages
-// read and parsed with nothing resolved) that the wall time is compared with.
+// read and parsed with nothing resolved) that the wall time is compared with. The objects are
+// what a live API server sends for `kubectl create`d bindings (managedFields included, about
+// 560 bytes a RoleBinding); `kubectl apply`d ones carry a last-applied annotation too, nearly twice that.
 // Run: node test/bench/kubernetes.ts   (the fakes run in a child process, on 127.0.0.1 only)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -48,6 +48,9 @@ describe('live collection', () => {
     // What collect returns is a valid inventory file once written out.
     const written = inventorySchema.safeParse(JSON.parse(JSON.stringify({ schemaVersion: 1, collectedAt: '2026-01-01T00:00:00Z', ...live })));
     expect(written.error?.issues ?? []).toEqual([]);
+    // The API server's bookkeeping (managedFields, on every object it sends) stays out of the inventory.
+    expect(prod.objects().every((object) => Array.isArray(object.metadata.managedFields))).toBe(true);
+    expect(JSON.stringify(live)).not.toMatch(/managedFields|"f:/);
     expect(offline.principals).toEqual(live.principals);
     expect(offline.entitlements).toEqual(live.entitlements);
     expect(offline.credentials.map(({ ref: _ref, ...rest }) => rest)).toEqual(live.credentials.map(({ ref: _ref, ...rest }) => rest));

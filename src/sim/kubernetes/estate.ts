@@ -96,26 +96,24 @@ const EDIT_RULES = [
 ];
 const ADMIN_RULES = [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }];
 
+const BOOTSTRAP = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
+
 /** The bootstrap roles every cluster has (aggregated rules filled in, as the controller does on a live server). */
 export const bootstrapObjects = (): KubeObject[] => [
   namespace('default'),
   namespace('kube-system'),
   namespace('kube-public'),
-  clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }], {
-    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
-  }),
-  clusterRole('admin', [...VIEW_RULES, ...EDIT_RULES, ...ADMIN_RULES], {}, { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }] } }),
-  clusterRole('edit', [...VIEW_RULES, ...EDIT_RULES], { labels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }, {
+  clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }], { labels: BOOTSTRAP }),
+  clusterRole('admin', [...VIEW_RULES, ...EDIT_RULES, ...ADMIN_RULES], { labels: BOOTSTRAP }, { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }] } }),
+  clusterRole('edit', [...VIEW_RULES, ...EDIT_RULES], { labels: { ...BOOTSTRAP, 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }, {
     aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }] },
   }),
-  clusterRole('view', VIEW_RULES, { labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }, {
+  clusterRole('view', VIEW_RULES, { labels: { ...BOOTSTRAP, 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }, {
     aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }] },
   }),
   clusterRole('system:kube-scheduler', [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }]),
   clusterRole('secret-reader', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]),
-  clusterRoleBinding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }], {
-    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
-  }),
+  clusterRoleBinding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }], { labels: BOOTSTRAP }),
   clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
   serviceAccount('default', 'default'),
   serviceAccount('kube-system', 'default'),

@@ -1,7 +1,7 @@
 // The fake answers in the API server's shapes: checked by deserializing with the official
 // client-node models and asserting the parsed fields.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
-import type { V1ClusterRoleBindingList, V1RoleBinding, V1SecretList, V1Status } from '@kubernetes/client-node';
+import type { V1ClusterRoleBindingList, V1ClusterRoleList, V1RoleBinding, V1SecretList, V1Status } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubernetesEstate, roleBinding } from './estate.ts';
 import { startKubernetesFake, type KubernetesFake } from './server.ts';
@@ -75,6 +75,39 @@ describe('fake Kubernetes API server', () => {
     expect(ObjectSerializer.deserialize(deleted.body, 'V1Status', '') as V1Status).toMatchObject({ status: 'Success', details: { name: 'pair', kind: 'rolebindings' } });
     expect((await call(path)).status).toBe(404);
     expect(fake.calls.byOperation.get('delete rolebindings')).toBe(2);
+  });
+
+  it('records managedFields as the field manager does: who wrote what, and who owns a field after an update', async () => {
+    const roles = ObjectSerializer.deserialize((await call('/apis/rbac.authorization.k8s.io/v1/clusterroles')).body, 'V1ClusterRoleList', '') as V1ClusterRoleList;
+    const admin = roles.items.find((role) => role.metadata?.name === 'admin')!;
+    // An aggregated role: the API server wrote the selector, the aggregation controller the rules.
+    expect(admin.metadata?.managedFields?.map((entry) => [entry.manager, Object.keys(entry.fieldsV1 as object)])).toEqual([
+      ['kube-apiserver', ['f:metadata', 'f:aggregationRule']],
+      ['clusterrole-aggregation-controller', ['f:rules']],
+    ]);
+    expect(admin.metadata?.managedFields?.[0]).toMatchObject({ apiVersion: 'rbac.authorization.k8s.io/v1', fieldsType: 'FieldsV1', operation: 'Update' });
+    expect(admin.metadata?.managedFields?.[0]?.time).toBeInstanceOf(Date);
+
+    const created = await call('/apis/rbac.authorization.k8s.io/v1/namespaces/team-0/rolebindings?fieldManager=kubectl-create', {
+      method: 'POST',
+      body: JSON.stringify(roleBinding('team-0', 'managed', 'ClusterRole', 'view', [{ kind: 'User', name: 'a@example.com' }, { kind: 'User', name: 'b@example.com' }], { labels: { team: 'a' } })),
+    });
+    expect(created.status).toBe(201);
+    const binding = ObjectSerializer.deserialize(created.body, 'V1RoleBinding', '') as V1RoleBinding;
+    expect(binding.metadata?.managedFields?.map((entry) => [entry.manager, entry.fieldsV1])).toEqual([
+      ['kubectl-create', { 'f:metadata': { 'f:labels': { '.': {}, 'f:team': {} } }, 'f:roleRef': {}, 'f:subjects': {} }],
+    ]);
+    // Another writer (named by its user agent) removes a subject: it now owns subjects, kubectl-create keeps the rest.
+    const patched = await call('/apis/rbac.authorization.k8s.io/v1/namespaces/team-0/rolebindings/managed', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json-patch+json', 'user-agent': 'dutybound/1.0' },
+      body: JSON.stringify([{ op: 'remove', path: '/subjects/0' }]),
+    });
+    const after = ObjectSerializer.deserialize(patched.body, 'V1RoleBinding', '') as V1RoleBinding;
+    expect(after.metadata?.managedFields?.map((entry) => [entry.manager, entry.fieldsV1])).toEqual([
+      ['kubectl-create', { 'f:metadata': { 'f:labels': { '.': {}, 'f:team': {} } }, 'f:roleRef': {} }],
+      ['dutybound', { 'f:subjects': {} }],
+    ]);
   });
 
   it('refuses a wrong token and forbidden resources with Status bodies', async () => {

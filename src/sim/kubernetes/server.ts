@@ -1,7 +1,8 @@
 // A fake Kubernetes API server on 127.0.0.1: RBAC and core lists with `limit`/`continue`,
 // 410 Expired on stale continue tokens, 403 on forbidden resources, metadata-only
 // (PartialObjectMetadataList) answers, get / create / patch / delete with preconditions,
-// SelfSubjectReview, and call counting (including how often secret data was served).
+// SelfSubjectReview, managedFields as the API server's field manager records them, and call
+// counting (including how often secret data was served).
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../server.ts';
@@ -124,6 +125,108 @@ const mergePatch = (target: Record<string, unknown>, patch: Record<string, unkno
   }
 };
 
+/** Map-typed fields: the field manager records each key, and `.` for the map itself. */
+const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'stringData', 'matchLabels', 'nodeSelector']);
+/** Structs the API declares atomic (`+structType=atomic`): owned whole, like lists. */
+const ATOMIC_FIELDS = new Set(['roleRef']);
+/** The metadata a manager can own; the rest (name, uid, resourceVersion…) is the server's. */
+const OWNED_METADATA = ['labels', 'annotations', 'ownerReferences', 'finalizers'];
+
+/** The fields `value` sets, as FieldsV1: structs and maps by `f:<key>`, owner references by uid, finalizers by value, other lists and atomic structs whole. */
+const fieldsV1 = (value: Record<string, unknown>, isMap = false): Record<string, unknown> => {
+  const fields: Record<string, unknown> = isMap ? { '.': {} } : {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'ownerReferences' && Array.isArray(child))
+      fields[`f:${key}`] = Object.fromEntries([['.', {}], ...child.map((owner: { uid?: string }) => [`k:${JSON.stringify({ uid: owner.uid })}`, {}])]);
+    else if (key === 'finalizers' && Array.isArray(child)) fields[`f:${key}`] = Object.fromEntries([['.', {}], ...child.map((finalizer) => [`v:${JSON.stringify(finalizer)}`, {}])]);
+    else fields[`f:${key}`] = child && typeof child === 'object' && !Array.isArray(child) && !ATOMIC_FIELDS.has(key) ? fieldsV1(child as Record<string, unknown>, MAP_FIELDS.has(key)) : {};
+  }
+  return fields;
+};
+
+/** What a writer of `object` set: its owned metadata and every top-level field but status (only `keys`, when given). */
+const ownedFields = (object: KubeObject, keys?: ReadonlySet<string>): Record<string, unknown> => {
+  const { apiVersion: _apiVersion, kind: _kind, metadata, status: _status, ...spec } = object;
+  const meta = Object.fromEntries(OWNED_METADATA.filter((key) => metadata[key] !== undefined && (!keys || keys.has(`metadata.${key}`))).map((key) => [key, metadata[key]]));
+  const rest = Object.fromEntries(Object.entries(spec).filter(([key]) => !keys || keys.has(key)));
+  return fieldsV1(Object.keys(meta).length ? { metadata: meta, ...rest } : rest);
+};
+
+interface ManagedFieldsEntry {
+  apiVersion: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  manager: string;
+  operation: 'Update';
+  time: string;
+}
+
+const managedEntry = (object: KubeObject, manager: string, fields: Record<string, unknown>, time: string): ManagedFieldsEntry => ({
+  apiVersion: object.apiVersion,
+  fieldsType: 'FieldsV1',
+  fieldsV1: fields,
+  manager,
+  operation: 'Update',
+  time,
+});
+
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/** Who wrote an estate object, as a live cluster records it: the API server's bootstrap, the controllers, or kubectl. */
+const estateManager = (object: KubeObject) =>
+  object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' ||
+  object.metadata.name.startsWith('system:') ||
+  object.metadata.name.startsWith('kube-apiserver-') ||
+  (object.kind === 'Namespace' && SYSTEM_NAMESPACES.has(object.metadata.name))
+    ? 'kube-apiserver'
+    : (object.kind === 'ServiceAccount' && object.metadata.name === 'default') || (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token')
+      ? 'kube-controller-manager'
+      : 'kubectl-create';
+
+/** The managedFields of an object as first written by `manager`; an aggregated ClusterRole's rules are the aggregation controller's. */
+const initialManagedFields = (object: KubeObject, manager: string, time: string): ManagedFieldsEntry[] => {
+  if (object.kind === 'ClusterRole' && object.aggregationRule) {
+    const { rules: _rules, ...written } = object;
+    return [managedEntry(object, manager, ownedFields(written as KubeObject), time), managedEntry(object, 'clusterrole-aggregation-controller', { 'f:rules': {} }, time)];
+  }
+  return [managedEntry(object, manager, ownedFields(object), time)];
+};
+
+/** The top-level fields (and owned metadata, as `metadata.<key>`) that differ between two versions of an object. */
+const changedKeys = (before: KubeObject, after: KubeObject): Set<string> => {
+  const changed = new Set<string>();
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+    if (!['apiVersion', 'kind', 'metadata', 'status'].includes(key) && !isDeepStrictEqual(before[key], after[key])) changed.add(key);
+  for (const key of OWNED_METADATA) if (!isDeepStrictEqual(before.metadata[key], after.metadata[key])) changed.add(`metadata.${key}`);
+  return changed;
+};
+
+/** FieldsV1 without the fields named in `keys` (top-level names, or `metadata.<key>`). */
+const withoutFields = (fields: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> => {
+  const kept = Object.fromEntries(Object.entries(fields).filter(([key]) => key === 'f:metadata' || !keys.has(key.slice(2))));
+  const metadata = kept['f:metadata'] as Record<string, unknown> | undefined;
+  if (metadata) {
+    const keptMetadata = Object.fromEntries(Object.entries(metadata).filter(([key]) => !keys.has(`metadata.${key.slice(2)}`)));
+    if (Object.keys(keptMetadata).length) kept['f:metadata'] = keptMetadata;
+    else delete kept['f:metadata'];
+  }
+  return kept;
+};
+
+/** After an update by `manager` that changed `changed`: it owns those fields, and no other manager does (emptied entries go). */
+const updateManagedFields = (entries: readonly ManagedFieldsEntry[], object: KubeObject, manager: string, changed: ReadonlySet<string>, time: string): ManagedFieldsEntry[] => {
+  if (!changed.size) return [...entries];
+  const others = entries
+    .filter((entry) => entry.manager !== manager)
+    .map((entry) => ({ ...entry, fieldsV1: withoutFields(entry.fieldsV1, changed) }))
+    .filter((entry) => Object.keys(entry.fieldsV1).length);
+  const previous = withoutFields(entries.find((entry) => entry.manager === manager)?.fieldsV1 ?? {}, changed);
+  const now = ownedFields(object, changed);
+  const metadata = { ...(previous['f:metadata'] as object | undefined), ...(now['f:metadata'] as object | undefined) };
+  const mine = { ...previous, ...now, ...(Object.keys(metadata).length ? { 'f:metadata': metadata } : {}) };
+  return Object.keys(mine).length ? [...others, managedEntry(object, manager, mine, time)] : others;
+};
+
 export const startKubernetesFake = async (estate: KubernetesEstate, options: KubernetesFakeOptions = {}): Promise<KubernetesFake> => {
   const faults = options.faults ?? {};
   let expireContinue = faults.expireContinue ?? 0;
@@ -175,6 +278,7 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
   const admit = (object: KubeObject) => {
     object.metadata.uid ??= uidFor(`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`);
     object.metadata.creationTimestamp ??= '2025-01-01T00:00:00Z';
+    object.metadata.managedFields ??= initialManagedFields(object, estateManager(object), object.metadata.creationTimestamp);
     save(object);
   };
   for (const object of estate.objects) admit(clone(object));
@@ -220,6 +324,10 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
         return false;
       });
   };
+
+  const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  /** The field manager of a write: `?fieldManager=`, else the user agent up to its first `/`, as the API server does. */
+  const managerOf = (request: FakeRequest) => request.query.get('fieldManager') || (request.headers['user-agent'] ?? 'unknown').split('/')[0]!;
 
   const handler = (request: FakeRequest): FakeResponse => {
     if (faults.unauthorized || request.headers.authorization !== `Bearer ${estate.token}`) return { ...status(401, 'Unauthorized', 'Unauthorized'), operation: 'unauthorized' };
@@ -320,10 +428,12 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
       delete object.metadata.uid;
       delete object.metadata.resourceVersion;
       delete object.metadata.creationTimestamp;
+      delete object.metadata.managedFields;
       object.apiVersion = apiVersion;
       object.kind = type.kind;
       object.metadata.uid = uidFor(`created/${(created += 1)}`);
-      object.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      object.metadata.creationTimestamp = now();
+      object.metadata.managedFields = initialManagedFields(object, managerOf(request), object.metadata.creationTimestamp);
       save(object);
       return { status: 201, operation, body: present(object, metadataOnly, false) };
     }
@@ -352,6 +462,8 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
       // A resourceVersion in the patch is a precondition (optimistic concurrency).
       if (patched.metadata.resourceVersion !== current.metadata.resourceVersion) return conflict('the object has been modified; please apply your changes to the latest version and try again');
       if (patched.metadata.uid !== current.metadata.uid) return conflict('Precondition failed: UID in precondition does not match');
+      // managedFields are the server's record: whatever the patch said of them, the writer now owns what it changed.
+      patched.metadata.managedFields = updateManagedFields(current.metadata.managedFields as ManagedFieldsEntry[], patched, managerOf(request), changedKeys(current, patched), now());
       save(patched);
       return { status: 200, operation, body: present(patched, metadataOnly, false) };
     }
