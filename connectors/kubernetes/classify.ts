@@ -54,7 +54,25 @@ const CLUSTER_SCOPED = new Set([
   'uids',
   'userextras',
   'customresourcedefinitions',
+  'apiservices',
+  'storageclasses',
+  'priorityclasses',
+  'runtimeclasses',
+  'ingressclasses',
+  'csidrivers',
+  'csinodes',
+  'volumeattachments',
+  'componentstatuses',
 ]);
+
+/** A resource of a rule (`nodes/proxy`, `userextras/scopes`) is cluster-scoped when its resource is. */
+const clusterScoped = (resource: string) => CLUSTER_SCOPED.has(resource) || CLUSTER_SCOPED.has(resource.split('/')[0]!);
+
+/** Whether a rule can grant anything in `scope`: everything cluster-wide; in a namespace, only rules naming some namespaced resource (or `*`). */
+const appliesIn = (rule: V1PolicyRule, scope: Scope) => scope.namespace === null || (rule.resources ?? []).some((resource) => !clusterScoped(resource));
+
+/** The scope of a check that does not depend on where the role is bound. */
+const ANY_SCOPE: Scope = { namespace: null };
 
 const has = (list: string[] | undefined, value: string) => (list ?? []).includes(value);
 
@@ -72,7 +90,7 @@ export const grants = (rule: V1PolicyRule, verbs: string[], group: string, resou
   if (unnamedOnly && rule.resourceNames?.length) return false;
   if (!has(rule.verbs, '*') && !verbs.some((verb) => has(rule.verbs, verb))) return false;
   if (!has(rule.apiGroups, '*') && !has(rule.apiGroups, group)) return false;
-  const inScope = scope.namespace === null ? resources : resources.filter((resource) => !CLUSTER_SCOPED.has(resource.split('/')[0] === 'userextras' ? 'userextras' : resource));
+  const inScope = scope.namespace === null ? resources : resources.filter((resource) => !clusterScoped(resource));
   return inScope.some((resource) => resourceMatches(rule.resources ?? [], resource));
 };
 
@@ -90,7 +108,7 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
     privileged: 'always',
     match: (rule) => has(rule.verbs, '*') && has(rule.apiGroups, '*') && has(rule.resources, '*') && !rule.resourceNames?.length,
   },
-  { id: 'wildcard-verbs', title: 'Wildcard verbs (`*`) on a resource', privileged: 'always', match: (rule) => has(rule.verbs, '*') && !!rule.resources?.length },
+  { id: 'wildcard-verbs', title: 'Wildcard verbs (`*`) on a resource', privileged: 'always', match: (rule, scope) => has(rule.verbs, '*') && !!rule.resources?.length && appliesIn(rule, scope) },
   { id: 'wildcard-resources', title: 'Wildcard resources (`*`) in an API group', privileged: 'always', match: (rule) => has(rule.resources, '*') },
   {
     id: 'escalate',
@@ -102,7 +120,9 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
     id: 'bind',
     title: 'bind on roles: bind roles with permissions one does not hold',
     privileged: 'always',
-    match: (rule, scope) => grants(rule, ['bind'], 'rbac.authorization.k8s.io', ['roles', 'clusterroles'], scope),
+    // Checked in the namespace of the binding being made: bind on clusterroles held through a
+    // RoleBinding lets one bind any such ClusterRole (cluster-admin too) in that namespace.
+    match: (rule) => grants(rule, ['bind'], 'rbac.authorization.k8s.io', ['roles', 'clusterroles'], ANY_SCOPE),
   },
   {
     id: 'impersonate',
@@ -130,7 +150,10 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
     id: 'create-workloads',
     title: 'Create or change pods or workloads (mounts any service account of the namespace); privileged cluster-wide or in privileged namespaces',
     privileged: 'privileged-scope',
-    match: (rule, scope) => WORKLOADS.some(([group, resources]) => grants(rule, ['create', 'update', 'patch'], group, resources, scope, true)),
+    // A create names no object, so resourceNames rule it out; changing even one named workload
+    // rewrites its pod template (service account, image, host paths).
+    match: (rule, scope) =>
+      WORKLOADS.some(([group, resources]) => grants(rule, ['create'], group, resources, scope, true) || grants(rule, ['update', 'patch'], group, resources, scope)),
   },
   { id: 'nodes-proxy', title: 'nodes/proxy: the kubelet API (exec in any pod of the node)', privileged: 'always', match: (rule, scope) => grants(rule, ['get', 'create'], '', ['nodes/proxy'], scope) },
   {
@@ -176,6 +199,20 @@ export const CLASSIFIER: readonly ClassifierEntry[] = [
     privileged: 'always',
     match: (rule, scope) => grants(rule, ['update', 'patch'], '', ['nodes', 'nodes/status'], scope),
   },
+  {
+    id: 'apiservices-changes',
+    title: 'Change API services (route a whole API group to a service of one\'s choosing)',
+    privileged: 'always',
+    match: (rule, scope) => grants(rule, WRITE, 'apiregistration.k8s.io', ['apiservices'], scope),
+  },
+  {
+    id: 'eks-aws-auth',
+    title: 'Change the aws-auth ConfigMap in kube-system (EKS: map any IAM identity to any Kubernetes user or group)',
+    privileged: 'always',
+    match: (rule, scope) =>
+      (scope.namespace === null || scope.namespace === 'kube-system') &&
+      (grants(rule, ['create'], '', ['configmaps'], scope, true) || (grants(rule, ['update', 'patch'], '', ['configmaps'], scope) && (!rule.resourceNames?.length || has(rule.resourceNames, 'aws-auth')))),
+  },
 ];
 
 export const CLASSIFIER_IDS: readonly string[] = CLASSIFIER.map((entry) => entry.id);
@@ -198,10 +235,9 @@ export const classifyRules = (rules: readonly V1PolicyRule[], scope: Scope, opti
     if (options.disabled.includes(entry.id)) continue;
     if (entry.privileged === 'always' || privilegedScope) privileged = true;
   }
-  const inScope = (rule: V1PolicyRule) => scope.namespace === null || !!rule.resources?.length;
   const level: Level = risks.includes('cluster-admin')
     ? 'admin'
-    : rules.some((rule) => inScope(rule) && (rule.verbs ?? []).some((verb) => !READ_VERBS.has(verb)))
+    : rules.some((rule) => appliesIn(rule, scope) && (rule.verbs ?? []).some((verb) => !READ_VERBS.has(verb)))
       ? 'write'
       : 'read';
   return { level, privileged, risks };

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Entitlement } from '../../src/model/index.ts';
 import { readExport, toModel } from './export.ts';
-import { resolveCluster, type ResolveOptions } from './rbac.ts';
+import { aggregateClusterRoles, resolveCluster, type ResolveOptions } from './rbac.ts';
 import type { ClusterSnapshot } from './types.ts';
 
 const options: ResolveOptions = {
@@ -199,6 +199,76 @@ describe('effective RBAC: the gaps other tools leave', () => {
   });
 });
 
+describe('effective RBAC: aggregation, implicit membership and system identities', () => {
+  it('an empty aggregation selector takes every ClusterRole, as the controller reads it', () => {
+    const rules = aggregateClusterRoles([
+      toModel('ClusterRole', clusterRole('everything', [], { aggregationRule: { clusterRoleSelectors: [{}] } })),
+      toModel('ClusterRole', clusterRole('cluster-admin', [ALL])),
+    ]);
+    expect(rules.get('everything')).toEqual([ALL]);
+  });
+
+  it('aggregation cycles settle on everything reachable, whatever order the roles come in', () => {
+    const roles = [
+      clusterRole('a', [], { metadata: { labels: { x: 'a' } }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'b' } }] } }),
+      clusterRole('b', [], { metadata: { labels: { x: 'b' } }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'a' } }] } }),
+      clusterRole('c', [SECRETS_READ], { metadata: { labels: { x: 'b' } } }),
+    ].map((item) => toModel<never>('ClusterRole', item));
+    for (const order of [roles, [roles[1]!, roles[0]!, roles[2]!], [roles[2]!, roles[1]!, roles[0]!]]) {
+      const rules = aggregateClusterRoles(order);
+      expect(rules.get('a')).toEqual([SECRETS_READ]);
+      expect(rules.get('b')).toEqual([SECRETS_READ]);
+    }
+  });
+
+  it('every service account holds what system:authenticated holds: privileged access there makes their legacy tokens privileged', () => {
+    const snap = snapshot({
+      clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('system:basic-user', [CONFIGMAPS_READ])],
+      clusterRoleBindings: [
+        crb('oops', 'cluster-admin', [{ kind: 'Group', name: 'system:authenticated', apiGroup: RBAC }]),
+        crb('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated', apiGroup: RBAC }]),
+      ],
+      serviceAccounts: [sa('team', 'app')],
+    });
+    snap.tokenSecrets = [
+      toModel<never>('Secret', { metadata: { name: 'app-token', namespace: 'team', uid: 's1', creationTimestamp: '2024-01-01T00:00:00Z', annotations: { 'kubernetes.io/service-account.name': 'app' } } }),
+    ];
+    const { entitlements, credentials } = resolveCluster(snap, options);
+    expect(of(entitlements, 'ServiceAccount:team/app')).toEqual([
+      expect.objectContaining({ level: 'admin', privileged: true, via: 'group/system:authenticated/binding/ClusterRoleBinding/oops' }),
+    ]);
+    expect(of(entitlements, 'ServiceAccount:team/app')[0]!.ref?.protected).toMatch(/system:authenticated/);
+    expect(of(entitlements, 'Group:system:authenticated').map((e) => e.privilege)).toEqual(['ClusterRole/cluster-admin', 'ClusterRole/system:basic-user']);
+    expect(credentials).toEqual([expect.objectContaining({ name: 'team/app-token', privileged: true })]);
+  });
+
+  it("a binding of one's own to system: users and groups is shown (protected); the control plane's own bindings are not", () => {
+    const subjects = [
+      { kind: 'Group', name: 'system:bootstrappers', apiGroup: RBAC },
+      { kind: 'Group', name: 'system:nodes', apiGroup: RBAC },
+      { kind: 'User', name: 'system:kube-proxy', apiGroup: RBAC },
+      { kind: 'ServiceAccount', name: 'helper', namespace: 'kube-system' },
+    ];
+    const { entitlements } = resolveCluster(
+      snapshot({
+        clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('system:node', [CONFIGMAPS_READ])],
+        clusterRoleBindings: [
+          crb('backdoor', 'cluster-admin', subjects),
+          crb('system:node', 'system:node', subjects),
+          crb('node-defaults', 'system:node', subjects, { labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }),
+        ],
+      }),
+      options,
+    );
+    for (const principal of ['Group:system:bootstrappers', 'Group:system:nodes', 'User:system:kube-proxy', 'ServiceAccount:kube-system/helper']) {
+      const held = of(entitlements, principal);
+      expect(held.map((e) => e.via), principal).toEqual(['binding/ClusterRoleBinding/backdoor']);
+      expect(held[0]).toMatchObject({ level: 'admin', privileged: true });
+      expect(held[0]!.ref?.protected).toBeTruthy();
+    }
+  });
+});
+
 describe('temporary-binding markers', () => {
   it('reads dutybound, kube-jit and tarbac markers into expiresAt and grantId; an unreadable expiry is a note', () => {
     const subject = (name: string) => [{ kind: 'User', name, apiGroup: RBAC }];
@@ -304,7 +374,7 @@ describe('a real-world manifest set (cert-manager, ingress-nginx, Argo CD)', () 
     expect(find('ServiceAccount:cert-manager/cert-manager', 'ClusterRole/cert-manager-controller-certificates')).toMatchObject({ level: 'write', privileged: true });
     expect(find('ServiceAccount:cert-manager/cert-manager', 'ClusterRole/cert-manager-controller-approve:cert-manager-io')).toMatchObject({ privileged: false });
     expect(find('ServiceAccount:cert-manager/cert-manager', 'Role/kube-system/cert-manager:leaderelection')).toMatchObject({ privileged: false, resource: 'kube-system' });
-    expect(find('ServiceAccount:cert-manager/cert-manager-cainjector', 'ClusterRole/cert-manager-cainjector').ref?.risks).toEqual(['secrets-read', 'admission-webhooks']);
+    expect(find('ServiceAccount:cert-manager/cert-manager-cainjector', 'ClusterRole/cert-manager-cainjector').ref?.risks).toEqual(['secrets-read', 'admission-webhooks', 'apiservices-changes']);
     expect(find('ServiceAccount:ingress-nginx/ingress-nginx', 'ClusterRole/ingress-nginx').ref?.risks).toEqual(['secrets-read']);
     expect(find('ServiceAccount:ingress-nginx/ingress-nginx-admission', 'ClusterRole/ingress-nginx-admission').ref?.risks).toEqual(['admission-webhooks']);
   });

@@ -49,7 +49,8 @@ export const isImplicitGroup = (name: string) =>
 export const selectorMatches = (selector: V1LabelSelector, labels: Record<string, string>): boolean => {
   const matchLabels = Object.entries(selector.matchLabels ?? {});
   const expressions = selector.matchExpressions ?? [];
-  if (!matchLabels.length && !expressions.length) return false; // an empty aggregation selector selects nothing
+  // An empty selector (`{}`) selects every ClusterRole, as the aggregation controller reads it (LabelSelectorAsSelector).
+  if (!matchLabels.length && !expressions.length) return true;
   if (!matchLabels.every(([key, value]) => labels[key] === value)) return false;
   return expressions.every((expression) => {
     const present = Object.hasOwn(labels, expression.key);
@@ -69,37 +70,45 @@ export const selectorMatches = (selector: V1LabelSelector, labels: Record<string
   });
 };
 
-/** Effective rules of every ClusterRole: its own plus, with an aggregationRule, those of every ClusterRole its selectors pick (transitively). */
+/**
+ * Effective rules of every ClusterRole: its own plus, with an aggregationRule, those of every
+ * ClusterRole its selectors reach, directly or through other aggregated roles. That is where
+ * the aggregation controller settles (it re-aggregates until nothing changes), cycles included,
+ * whatever order the roles come in.
+ */
 export const aggregateClusterRoles = (clusterRoles: ReadonlyArray<Wire<V1ClusterRole>>): Map<string, V1PolicyRule[]> => {
   const byName = new Map(clusterRoles.map((role) => [role.metadata?.name ?? '', role]));
-  const resolved = new Map<string, V1PolicyRule[]>();
-  const resolve = (role: Wire<V1ClusterRole>, visiting: Set<string>): V1PolicyRule[] => {
-    const name = role.metadata?.name ?? '';
-    const done = resolved.get(name);
-    if (done) return done;
-    const rules = [...(role.rules ?? [])];
+  const names = [...byName.keys()].sort();
+  // Which roles each aggregated role selects, in name order (the controller's), never itself.
+  const picks = new Map<string, string[]>();
+  for (const [name, role] of byName) {
     const selectors = role.aggregationRule?.clusterRoleSelectors ?? [];
-    if (selectors.length && !visiting.has(name)) {
-      visiting.add(name);
+    if (selectors.length) picks.set(name, names.filter((other) => other !== name && selectors.some((selector) => selectorMatches(selector, byName.get(other)!.metadata?.labels ?? {}))));
+  }
+  const resolved = new Map<string, V1PolicyRule[]>();
+  for (const [name, role] of byName) {
+    const rules = [...(role.rules ?? [])];
+    const direct = picks.get(name);
+    if (direct) {
       const seen = new Set(rules.map((rule) => JSON.stringify(rule)));
-      for (const other of byName.values()) {
-        const otherName = other.metadata?.name ?? '';
-        if (otherName === name || visiting.has(otherName)) continue;
-        if (!selectors.some((selector) => selectorMatches(selector, other.metadata?.labels ?? {}))) continue;
-        for (const rule of resolve(other, visiting)) {
+      const reached = new Set([name]);
+      const queue = [...direct];
+      for (let index = 0; index < queue.length; index++) {
+        const other = queue[index]!;
+        if (reached.has(other)) continue;
+        reached.add(other);
+        for (const rule of byName.get(other)!.rules ?? []) {
           const key = JSON.stringify(rule);
           if (!seen.has(key)) {
             seen.add(key);
             rules.push(rule);
           }
         }
+        queue.push(...(picks.get(other) ?? []));
       }
-      visiting.delete(name);
     }
     resolved.set(name, rules);
-    return rules;
-  };
-  for (const role of clusterRoles) resolve(role, new Set());
+  }
   return resolved;
 };
 
@@ -325,6 +334,9 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const grantTo = (held: Held, entitlementVia: string, ref: Record<string, unknown>, seen: Set<string> | undefined) =>
       addEntitlement(held, entitlement(held.principal.id, entitlementVia, ref), seen);
     const bindingInfo = { name: metadata.name, namespace, labels: metadata.labels };
+    // The control plane's own bindings name control-plane identities (system: users and groups,
+    // kube-system service accounts): left out unless asked for. Any other binding to them is shown.
+    const systemBinding = !!metadata.name?.startsWith('system:') || metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
     for (const subject of subjects) {
       const protection = protectionReason(bindingInfo, subject);
       const { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup } = subject;
@@ -345,7 +357,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           notes.push(`${where}: ServiceAccount subject ${subject.name} has no namespace; skipped`);
           continue;
         }
-        if (!options.includeSystemSubjects && saNamespace === 'kube-system' && metadata.name?.startsWith('system:')) continue;
+        if (!options.includeSystemSubjects && saNamespace === 'kube-system' && systemBinding) continue;
         grantTo(addServiceAccount(saNamespace, subject.name), via, ref, seen);
       } else if (subject.kind === 'User') {
         const sa = subject.name.startsWith('system:serviceaccount:') ? SA_USERNAME.exec(subject.name) : null;
@@ -354,16 +366,18 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           continue;
         }
         // system:anonymous is everyone without credentials: never a control-plane detail.
-        if (!options.includeSystemSubjects && subject.name.startsWith('system:') && subject.name !== 'system:anonymous') continue;
+        if (!options.includeSystemSubjects && systemBinding && subject.name.startsWith('system:') && subject.name !== 'system:anonymous') continue;
         grantTo(addUser(subject.name), via, ref, seen);
       } else if (subject.kind === 'Group') {
-        if (!options.includeSystemSubjects && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
+        if (!options.includeSystemSubjects && systemBinding && subject.name.startsWith('system:') && !isImplicitGroup(subject.name)) continue;
         grantTo(addGroup(subject.name), via, ref, seen);
-        // Members of the service-account groups are known: each holds the access too. Listed per
-        // member when it is privileged (or asked for): every cluster binds discovery roles to all of them.
-        const memberGroup = subject.name === 'system:serviceaccounts' || subject.name.startsWith('system:serviceaccounts:');
+        // Service accounts are known members of system:serviceaccounts[:<ns>] and of
+        // system:authenticated: each holds the access too. Listed per member when it is privileged
+        // (or asked for): every cluster binds discovery roles to all of them.
+        const allAccounts = subject.name === 'system:serviceaccounts' || subject.name === 'system:authenticated';
+        const memberGroup = allAccounts || subject.name.startsWith('system:serviceaccounts:');
         if (memberGroup && (classification.privileged || options.includeSystemSubjects)) {
-          const groupNamespace = subject.name === 'system:serviceaccounts' ? null : subject.name.slice('system:serviceaccounts:'.length);
+          const groupNamespace = allAccounts ? null : subject.name.slice('system:serviceaccounts:'.length);
           const memberVia = `group/${subject.name}/${via}`;
           const memberRef = { ...ref, protected: `held through the implicit group ${subject.name}; remove the group subject instead` };
           seen ??= new Set();

@@ -43,7 +43,7 @@ export const kubernetesSchema = z
       .boolean()
       .default(false)
       .describe(
-        'Give entitlements to control-plane subjects too (`system:` users and groups, kube-system service accounts of `system:` bindings). system:anonymous and the implicit groups (system:masters, system:authenticated, system:unauthenticated, system:serviceaccounts[:ns]) are always included. System subjects are never revoked either way.',
+        'Give entitlements to control-plane subjects too, as the control plane\'s own bindings (named `system:…` or labelled rbac-defaults) name them: `system:` users and groups, kube-system service accounts. Any other binding to them is always shown. system:anonymous and the implicit groups (system:masters, system:authenticated, system:unauthenticated, system:serviceaccounts[:ns]) are always included. System subjects are never revoked either way.',
       ),
     classifier: z
       .object({
