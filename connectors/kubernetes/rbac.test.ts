@@ -269,6 +269,48 @@ describe('effective RBAC: aggregation, implicit membership and system identities
   });
 });
 
+describe('workloads run as the namespace service accounts', () => {
+  it('creating workloads is privileged where a service account holds privileged access beyond its namespace, followed through chains', () => {
+    const DEPLOY = { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'update'] };
+    const user = (name: string) => [{ kind: 'User', name, apiGroup: RBAC }];
+    const { entitlements, notes } = resolveCluster(
+      snapshot({
+        clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('deployer', [DEPLOY]), clusterRole('secret-reader', [SECRETS_READ])],
+        clusterRoleBindings: [crb('argocd-controller', 'cluster-admin', [{ kind: 'ServiceAccount', name: 'controller', namespace: 'argocd' }])],
+        roleBindings: [
+          rb('argocd', 'dev-deploys', 'ClusterRole', 'deployer', user('dev@example.com')),
+          // team's CI account can deploy into argocd: so whoever deploys into team gets there too.
+          rb('argocd', 'ci-deploys', 'ClusterRole', 'deployer', [{ kind: 'ServiceAccount', name: 'ci', namespace: 'team' }]),
+          rb('team', 'team-deploys', 'ClusterRole', 'deployer', user('tess@example.com')),
+          // A service account privileged only in its own namespace adds nothing to creating pods there.
+          rb('plain', 'local-secrets', 'ClusterRole', 'secret-reader', [{ kind: 'ServiceAccount', name: 'reader', namespace: 'plain' }]),
+          rb('plain', 'plain-deploys', 'ClusterRole', 'deployer', user('pat@example.com')),
+        ],
+        serviceAccounts: [sa('argocd', 'controller'), sa('team', 'ci'), sa('plain', 'reader')],
+      }),
+      options,
+    );
+    expect(of(entitlements, 'User:dev@example.com')).toEqual([expect.objectContaining({ resource: 'argocd', privileged: true })]);
+    expect(of(entitlements, 'User:dev@example.com')[0]!.ref).toMatchObject({ risks: ['create-workloads'], workloadsRunAs: 'argocd/controller' });
+    expect(of(entitlements, 'ServiceAccount:team/ci')).toEqual([expect.objectContaining({ resource: 'argocd', privileged: true })]);
+    expect(of(entitlements, 'User:tess@example.com')).toEqual([expect.objectContaining({ resource: 'team', privileged: true })]);
+    expect(of(entitlements, 'User:tess@example.com')[0]!.ref?.workloadsRunAs).toBe('team/ci');
+    expect(of(entitlements, 'User:pat@example.com')).toEqual([expect.objectContaining({ resource: 'plain', privileged: false })]);
+    expect(notes).toContain('creating workloads is privileged in 2 namespace(s) whose service accounts hold privileged access beyond them: argocd (argocd/controller), team (team/ci)');
+    // Switched off with the classifier id, like every other use of it.
+    const off = resolveCluster(
+      snapshot({
+        clusterRoles: [clusterRole('cluster-admin', [ALL]), clusterRole('deployer', [DEPLOY])],
+        clusterRoleBindings: [crb('argocd-controller', 'cluster-admin', [{ kind: 'ServiceAccount', name: 'controller', namespace: 'argocd' }])],
+        roleBindings: [rb('argocd', 'dev-deploys', 'ClusterRole', 'deployer', user('dev@example.com'))],
+        serviceAccounts: [sa('argocd', 'controller')],
+      }),
+      { ...options, classifierDisabled: ['create-workloads'] },
+    );
+    expect(of(off.entitlements, 'User:dev@example.com')).toEqual([expect.objectContaining({ privileged: false })]);
+  });
+});
+
 describe('temporary-binding markers', () => {
   it('reads dutybound, kube-jit and tarbac markers into expiresAt and grantId; an unreadable expiry is a note', () => {
     const subject = (name: string) => [{ kind: 'User', name, apiGroup: RBAC }];

@@ -7,6 +7,7 @@ import { classifyRules, type Classification } from './classify.ts';
 import { bindingMarkers } from './markers.ts';
 import type { ClusterSnapshot, Wire } from './types.ts';
 import { tokenCredentials } from './tokens.ts';
+import { markWorkloadPaths } from './workloads.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const SYSTEM_MASTERS = 'system:masters';
@@ -416,6 +417,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       undefined,
     );
   }
+  if (!options.classifierDisabled.includes('create-workloads')) notes.push(...markWorkloadPaths([...principals.values()]));
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
 

@@ -38,7 +38,7 @@ export const kubernetesSchema = z
     privilegedNamespaces: z
       .array(z.string())
       .default(DEFAULT_PRIVILEGED_NAMESPACES)
-      .describe('Namespaces where creating workloads counts as privileged (it can mount their powerful service accounts).'),
+      .describe('Namespaces where creating workloads always counts as privileged (it can mount their powerful service accounts). Namespaces whose service accounts hold privileged access beyond them count too, without being listed.'),
     includeSystemSubjects: z
       .boolean()
       .default(false)
