@@ -29,20 +29,19 @@ export const markWorkloadPaths = (held: readonly HeldEntitlements[]): string[] =
     return true;
   };
   for (const entry of held) consider(entry);
-  const pending = held.flatMap((entry) =>
-    (entry.entitlements ?? [])
-      .filter((entitlement) => !entitlement.privileged && entitlement.resource !== '*' && (entitlement.ref?.risks as string[] | undefined)?.includes(CREATE_WORKLOADS))
-      .map((entitlement) => ({ entry, entitlement })),
-  );
+  // Passes over everything until no namespace is added: one pass unless a chain adds one.
   let grew = through.size > 0;
   while (grew) {
     grew = false;
-    for (const { entry, entitlement } of pending) {
-      const account = entitlement.privileged ? undefined : through.get(entitlement.resource);
-      if (account === undefined) continue;
-      entitlement.privileged = true;
-      entitlement.ref = { ...entitlement.ref, workloadsRunAs: account };
-      if (consider(entry)) grew = true;
+    for (const entry of held) {
+      for (const entitlement of entry.entitlements ?? []) {
+        if (entitlement.privileged) continue;
+        const account = through.get(entitlement.resource);
+        if (account === undefined || !(entitlement.ref?.risks as string[] | undefined)?.includes(CREATE_WORKLOADS)) continue;
+        entitlement.privileged = true;
+        entitlement.ref = { ...entitlement.ref, workloadsRunAs: account };
+        if (consider(entry)) grew = true;
+      }
     }
   }
   if (!through.size) return [];
