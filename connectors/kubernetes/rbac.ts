@@ -436,7 +436,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     if (group.some((entitlement) => entitlement.privileged)) privilegedPrincipals.add(principal.id);
   }
   const entitlementList = ([] as Entitlement[]).concat(...groups);
-  const tokens = tokenCredentials(snapshot, privilegedPrincipals);
+  const tokens = tokenCredentials(snapshot, privilegedPrincipals, (namespace, name) => serviceAccounts.get(namespace, name));
   notes.push(...tokens.notes);
   notes.unshift(
     `read ${snapshot.clusterRoles.length} ClusterRoles, ${snapshot.roles.length} Roles, ${snapshot.clusterRoleBindings.length} ClusterRoleBindings, ${snapshot.roleBindings.length} RoleBindings, ` +

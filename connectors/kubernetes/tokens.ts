@@ -1,8 +1,9 @@
 // Legacy service-account token secrets as credentials: age, last use (the API server's
 // legacy-token tracking labels), invalidation, who references and mounts them. Metadata only. Pure.
+import type { V1ServiceAccount } from '@kubernetes/client-node';
 import type { Credential } from '../../src/model/index.ts';
 import { iso } from './rbac.ts';
-import { INVALID_SINCE_LABEL, LAST_USED_LABEL, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, type ClusterSnapshot } from './types.ts';
+import { INVALID_SINCE_LABEL, LAST_USED_LABEL, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, type ClusterSnapshot, type Wire } from './types.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 // Days repeat across thousands of tokens: each read once.
@@ -18,16 +19,20 @@ const dayToIso = (day: string | undefined) => {
 
 export const secretId = (cluster: string, namespace: string, name: string) => `kubernetes:${cluster}/Secret:${namespace}/${name}`;
 
-export const tokenCredentials = (snapshot: ClusterSnapshot, privilegedPrincipals: ReadonlySet<string>): { credentials: Credential[]; notes: string[] } => {
+/** The token secrets as credentials; `serviceAccount` finds a service account by namespace and name (resolveCluster's index). */
+export const tokenCredentials = (
+  snapshot: ClusterSnapshot,
+  privilegedPrincipals: ReadonlySet<string>,
+  serviceAccount: (namespace: string, name: string) => Wire<V1ServiceAccount> | undefined,
+): { credentials: Credential[]; notes: string[] } => {
   const { cluster } = snapshot;
   const notes: string[] = [];
   if (!snapshot.tokenSecrets) return { credentials: [], notes };
   const referenced = new Set<string>();
-  const saUids = new Map<string, string | undefined>();
   for (const sa of snapshot.serviceAccounts) {
+    if (!sa.secrets?.length) continue;
     const namespace = sa.metadata?.namespace ?? '';
-    saUids.set(`${namespace}/${sa.metadata?.name}`, sa.metadata?.uid);
-    for (const secret of sa.secrets ?? []) if (secret.name) referenced.add(`${namespace}/${secret.name}`);
+    for (const secret of sa.secrets) if (secret.name) referenced.add(`${namespace}/${secret.name}`);
   }
   const mounts = new Map<string, number>();
   for (const pod of snapshot.pods ?? []) {
@@ -53,8 +58,9 @@ export const tokenCredentials = (snapshot: ClusterSnapshot, privilegedPrincipals
     // Absent label: never used since tracking began, if the token is younger than the tracking.
     const lastUsedAt = lastUsed ?? (trackingSince && createdAt >= trackingSince ? null : undefined);
     const invalidSince = dayToIso(meta.labels?.[INVALID_SINCE_LABEL]);
-    const saKnown = saUids.has(`${namespace}/${saName}`);
-    const saUid = saUids.get(`${namespace}/${saName}`);
+    const sa = serviceAccount(namespace, saName);
+    const saKnown = sa !== undefined;
+    const saUid = sa?.metadata?.uid;
     const stale = snapshot.serviceAccounts.length > 0 && (!saKnown || (meta.annotations?.[SA_UID_ANNOTATION] !== undefined && saUid !== undefined && meta.annotations[SA_UID_ANNOTATION] !== saUid));
     if (stale) orphans.push(key);
     return {
