@@ -395,6 +395,26 @@ describe('legacy token secrets', () => {
   });
 });
 
+describe('control-plane service accounts', () => {
+  it('are left out of the entitlements by default, but their legacy tokens count as privileged', () => {
+    const snap = snapshot({
+      clusterRoles: [clusterRole('system:controller:generic-garbage-collector', [{ apiGroups: ['*'], resources: ['*'], verbs: ['delete', 'get', 'list', 'patch', 'update', 'watch'] }])],
+      clusterRoleBindings: [
+        crb('system:controller:generic-garbage-collector', 'system:controller:generic-garbage-collector', [{ kind: 'ServiceAccount', name: 'generic-garbage-collector', namespace: 'kube-system' }]),
+      ],
+      serviceAccounts: [sa('kube-system', 'generic-garbage-collector')],
+    });
+    snap.tokenSecrets = [
+      toModel<never>('Secret', {
+        metadata: { name: 'generic-garbage-collector-token', namespace: 'kube-system', uid: 's1', creationTimestamp: '2022-01-01T00:00:00Z', annotations: { 'kubernetes.io/service-account.name': 'generic-garbage-collector' } },
+      }),
+    ];
+    const { entitlements, credentials } = resolveCluster(snap, options);
+    expect(of(entitlements, 'ServiceAccount:kube-system/generic-garbage-collector')).toEqual([]);
+    expect(credentials).toEqual([expect.objectContaining({ name: 'kube-system/generic-garbage-collector-token', privileged: true })]);
+  });
+});
+
 describe('a real-world manifest set (cert-manager, ingress-nginx, Argo CD)', () => {
   const file = fileURLToPath(new URL('./__fixtures__/operators-rbac.yaml', import.meta.url));
   const { entitlements } = resolveCluster(readExport('prod', file), options);

@@ -183,6 +183,8 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const clusterGrants = new Map<string, Grant>();
   const roleGrants = new Map2<Grant>();
   const danglingSubjects = new Set<string>();
+  // Control-plane service accounts whose (left out) access is privileged: their tokens are.
+  const hiddenPrivileged = new Set<string>();
   // Principal ids by name: each id string is built once, however many bindings name it.
   const serviceAccountIds = new Map2<Held>();
   const userIds = new Map<string, Held>();
@@ -358,7 +360,11 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
           notes.push(`${where}: ServiceAccount subject ${subject.name} has no namespace; skipped`);
           continue;
         }
-        if (!options.includeSystemSubjects && saNamespace === 'kube-system' && systemBinding) continue;
+        if (!options.includeSystemSubjects && saNamespace === 'kube-system' && systemBinding) {
+          // Left out as a control-plane detail, but a legacy token of this account carries the access.
+          if (classification.privileged) hiddenPrivileged.add(serviceAccountId(cluster, saNamespace, subject.name));
+          continue;
+        }
         grantTo(addServiceAccount(saNamespace, subject.name), via, ref, seen);
       } else if (subject.kind === 'User') {
         const sa = subject.name.startsWith('system:serviceaccount:') ? SA_USERNAME.exec(subject.name) : null;
@@ -427,7 +433,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
   const held = [...principals.values()].sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
   const principalList: Principal[] = [];
   const groups: Entitlement[][] = [];
-  const privilegedPrincipals = new Set<string>();
+  const privilegedPrincipals = new Set<string>(hiddenPrivileged);
   for (const { principal, entitlements: group } of held) {
     principalList.push(principal);
     if (!group) continue;
