@@ -115,11 +115,25 @@ export const aggregateClusterRoles = (clusterRoles: ReadonlyArray<Wire<V1Cluster
 
 type Binding = Wire<V1ClusterRoleBinding> | Wire<V1RoleBinding>;
 
+interface BindingMeta {
+  name?: string;
+  namespace?: string | null;
+  labels?: Record<string, string>;
+}
+
+/** Why a binding is the control plane's own (a `system:` name, or the bootstrap label); undefined when it is not. */
+const controlPlaneBinding = (binding: BindingMeta): string | undefined =>
+  binding.name?.startsWith('system:')
+    ? `binding ${binding.name} is a system: binding`
+    : binding.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults'
+      ? `binding ${binding.name} is a bootstrap default`
+      : undefined;
+
 /** Why enforce must never touch this subject of this binding (undefined: it may). */
-export const protectionReason = (binding: { name?: string; namespace?: string | null; labels?: Record<string, string> }, subject: RbacV1Subject): string | undefined => {
+export const protectionReason = (binding: BindingMeta, subject: RbacV1Subject): string | undefined => {
   if (subject.name.startsWith('system:')) return `subject ${subject.name} is a system: identity`;
-  if (binding.name?.startsWith('system:')) return `binding ${binding.name} is a system: binding`;
-  if (binding.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return `binding ${binding.name} is a bootstrap default`;
+  const controlPlane = controlPlaneBinding(binding);
+  if (controlPlane) return controlPlane;
   if (subject.kind === 'ServiceAccount' && (subject.namespace || binding.namespace) === 'kube-system') return 'kube-system service accounts run the control plane';
   return undefined;
 };
@@ -339,7 +353,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     const bindingInfo = { name: metadata.name, namespace, labels: metadata.labels };
     // The control plane's own bindings name control-plane identities (system: users and groups,
     // kube-system service accounts): left out unless asked for. Any other binding to them is shown.
-    const systemBinding = !!metadata.name?.startsWith('system:') || metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+    const systemBinding = controlPlaneBinding(metadata) !== undefined;
     for (const subject of subjects) {
       const protection = protectionReason(bindingInfo, subject);
       const { kind: subjectKind, name: subjectName, namespace: subjectNamespace, apiGroup } = subject;
@@ -423,14 +437,15 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
       undefined,
     );
   }
-  if (!options.classifierDisabled.includes('create-workloads')) notes.push(...markWorkloadPaths([...principals.values()]));
+  const everyHeld = [...principals.values()];
+  notes.push(...markWorkloadPaths(everyHeld, options.classifierDisabled));
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
 
   // The order of compareEntitlements within one cluster (one target), without comparing principal
   // ids pairwise: each principal's entitlements in the principals' (sorted) order, each group sorted
   // by the remaining fields.
-  const held = [...principals.values()].sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
+  const held = everyHeld.sort((a, b) => comparePrincipalsOfOneCluster(a.principal, b.principal));
   const principalList: Principal[] = [];
   const groups: Entitlement[][] = [];
   const privilegedPrincipals = new Set<string>(hiddenPrivileged);

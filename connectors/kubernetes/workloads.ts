@@ -16,9 +16,11 @@ const namespaceOf = (principal: Principal) => (principal.kind === 'service-accou
  * Marks privileged every create-workloads entitlement in a namespace where some service account
  * holds privileged access beyond that namespace, and records which account in `ref.workloadsRunAs`.
  * Followed to the end: a service account that gains such an entitlement makes its own namespace
- * one of these in turn. Returns a note naming the namespaces (none when nothing qualifies).
+ * one of these in turn. Returns a note naming the namespaces (none when nothing qualifies, or
+ * when the create-workloads check is among the `disabled` classifier ids).
  */
-export const markWorkloadPaths = (held: readonly HeldEntitlements[]): string[] => {
+export const markWorkloadPaths = (held: readonly HeldEntitlements[], disabled: readonly string[]): string[] => {
+  if (disabled.includes(CREATE_WORKLOADS)) return [];
   // Namespace → the first service account there (in the given order) with privileged access beyond it.
   const through = new Map<string, string>();
   const consider = ({ principal, entitlements }: HeldEntitlements) => {

@@ -227,6 +227,12 @@ const updateManagedFields = (entries: readonly ManagedFieldsEntry[], object: Kub
   return Object.keys(mine).length ? [...others, managedEntry(object, manager, mine, time)] : others;
 };
 
+/** The current time as the API server writes it (RFC 3339, seconds). */
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The field manager of a write: `?fieldManager=`, else the user agent up to its first `/`, as the API server does. */
+const managerOf = (request: FakeRequest) => request.query.get('fieldManager') || (request.headers['user-agent'] ?? 'unknown').split('/')[0]!;
+
 export const startKubernetesFake = async (estate: KubernetesEstate, options: KubernetesFakeOptions = {}): Promise<KubernetesFake> => {
   const faults = options.faults ?? {};
   let expireContinue = faults.expireContinue ?? 0;
@@ -324,10 +330,6 @@ export const startKubernetesFake = async (estate: KubernetesEstate, options: Kub
         return false;
       });
   };
-
-  const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  /** The field manager of a write: `?fieldManager=`, else the user agent up to its first `/`, as the API server does. */
-  const managerOf = (request: FakeRequest) => request.query.get('fieldManager') || (request.headers['user-agent'] ?? 'unknown').split('/')[0]!;
 
   const handler = (request: FakeRequest): FakeResponse => {
     if (faults.unauthorized || request.headers.authorization !== `Bearer ${estate.token}`) return { ...status(401, 'Unauthorized', 'Unauthorized'), operation: 'unauthorized' };
