@@ -2,30 +2,111 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
+import { findRealData } from '../../test/realdata.ts';
 import { silentLogger } from '../types.ts';
 import { collectAws } from './collect.ts';
 import { awsSchema, type AwsConfigInput } from './schema.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
-const realFile = join(repoRoot, '..', 'shared', 'realdata', 'aws', 'cloudsplaining-example-authorization-details.json');
+const realFile = findRealData('awsAuthorizationDetails', 'the third-party AWS export cases of connectors/aws/export.test.ts');
 const reportFile = join(here, '__fixtures__', 'credential-report.csv');
 const ACCOUNT = '200611803367';
 const now = new Date('2026-11-23T00:00:00Z');
 
 const collect = (section: AwsConfigInput, baseDir = here) => collectAws(awsSchema.parse(section), { now, log: silentLogger, baseDir });
 const collectReal = (extra: AwsConfigInput = {}) =>
-  collect({ exports: [{ account: ACCOUNT, authorizationDetails: realFile, credentialReport: reportFile }], ...extra });
+  collect({ exports: [{ account: ACCOUNT, authorizationDetails: realFile!, credentialReport: reportFile }], ...extra });
+
+// Our own export in the format `aws iam get-account-authorization-details` prints, with its credential report.
+const OWN_ACCOUNT = '111122223333';
+const ownFile = join(here, '__fixtures__', 'authorization-details.json');
+const ownReportFile = join(here, '__fixtures__', `credential-report-${OWN_ACCOUNT}.csv`);
+const collectOwn = (extra: AwsConfigInput = {}) =>
+  collect({ exports: [{ account: OWN_ACCOUNT, authorizationDetails: ownFile, credentialReport: ownReportFile }], ...extra });
+const own = (kind: 'user' | 'role', name: string) => `aws:arn:aws:iam::${OWN_ACCOUNT}:${kind}/${name}`;
+
+describe('export import of a real-format authorization-details file of our own', async () => {
+  const result = await collectOwn();
+  const of = (principal: string) => result.entitlements.filter((e) => e.principal === principal);
+  const summary = (principal: string) => of(principal).map((e) => [e.privilege, e.via, e.level, e.privileged]);
+
+  it('lists users, groups and roles, leaving out service-linked and Identity Center roles by default', async () => {
+    const kinds = result.principals.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {});
+    expect(kinds).toEqual({ user: 10, group: 2, role: 4, root: 1 });
+    expect(result.principals.some((p) => /AWSServiceRoleFor|AWSReservedSSO_/.test(p.name))).toBe(false);
+    const all = await collectOwn({ includeServiceLinkedRoles: true, includeReservedRoles: true });
+    expect(all.entitlements.filter((e) => e.principal.includes('role/aws-')).map((e) => [e.principal.split('/').at(-1), e.privilege, e.level])).toEqual([
+      ['AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978', 'AdministratorAccess', 'admin'],
+      ['AWSServiceRoleForSupport', 'AWSSupportServiceRolePolicy', 'write'],
+    ]);
+    expect(result.coverage).toEqual([{ system: 'aws', target: OWN_ACCOUNT, status: 'ok', notes: ['root user last used 2026-10-02T07:12:00.000Z'] }]);
+  });
+
+  it('gives group-inherited admin to each member, removable by taking that member out of the group', () => {
+    expect(of(own('user', 'dana.fischer'))).toEqual([
+      expect.objectContaining({ privilege: 'AdministratorAccess', via: 'group/platform-admins', level: 'admin', privileged: true, ref: { action: 'remove-user-from-group', account: OWN_ACCOUNT, userName: 'dana.fischer', groupName: 'platform-admins' } }),
+    ]);
+    expect(summary(own('user', 'omar.haddad'))).toEqual([
+      ['AdministratorAccess', 'group/platform-admins', 'admin', true],
+      ['ReadOnlyAccess', 'group/auditors', 'read', false],
+    ]);
+  });
+
+  it('lets Deny statements override Allow, within a policy and across policies', () => {
+    expect(summary(own('user', 'quarantined-contractor'))).toEqual([
+      ['AdministratorAccess', 'direct', 'read', false],
+      ['deny-everything', 'direct', 'read', false],
+    ]);
+    // Allow * with iam:* and sts:AssumeRole denied still leaves lambda and ssm escalation paths.
+    expect(summary(own('user', 'svc-reporting'))).toEqual([['inline:read-everything-but-iam', 'direct', 'write', true]]);
+  });
+
+  it('reads NotAction as everything but the listed actions', () => {
+    expect(summary(own('user', 'svc-backup'))).toEqual([['inline:all-but-s3', 'direct', 'admin', true]]);
+    expect(summary(own('user', 'svc-metrics'))).toEqual([['inline:all-but-identity', 'direct', 'write', false]]);
+  });
+
+  it('counts escalation actions as privileged unless a resource or condition makes them harmless', () => {
+    expect(summary(own('user', 'svc-policy-sync'))).toEqual([['inline:policy-versions', 'direct', 'write', true]]);
+    expect(summary(own('role', 'ci-deployer'))).toEqual([['inline:deploy-lambdas', 'direct', 'write', true]]);
+    expect(summary(own('role', 'ecs-task-launcher'))).toEqual([['inline:pass-app-role', 'direct', 'write', false]]);
+  });
+
+  it('applies permissions boundaries and only the default policy version', () => {
+    expect(summary(own('user', 'lena.bauer'))).toEqual([['AdministratorAccess', 'direct', 'write', false]]);
+    expect(summary(own('user', 'ci-legacy'))).toEqual([['deploy-tools', 'direct', 'read', false]]);
+  });
+
+  it('takes people, machines, MFA, last use and every key from the credential report and tags', () => {
+    const principal = (id: string) => result.principals.find((p) => p.id === id);
+    expect(principal(own('user', 'dana.fischer'))).toMatchObject({ human: true, mfa: true, email: 'dana.fischer@example.com', lastUsedAt: '2026-11-14T09:02:00.000Z' });
+    expect(principal(own('user', 'omar.haddad'))).toMatchObject({ human: true, mfa: false });
+    expect(principal(own('role', 'ecs-task-launcher'))).toMatchObject({ human: false, lastUsedAt: '2026-11-15T03:00:00.000Z' });
+    expect(principal(own('role', 'app-runtime'))?.lastUsedAt).toBeNull();
+    expect(result.credentials.filter((c) => c.principal === own('user', 'svc-policy-sync')).map((c) => [c.kind, c.status, c.createdAt, c.lastUsedAt])).toEqual([
+      ['access-key', 'active', '2024-01-08T09:10:00.000Z', '2026-11-16T01:00:00.000Z'],
+      ['access-key', 'active', '2026-10-30T09:00:00.000Z', null],
+    ]);
+    expect(result.credentials.find((c) => c.principal === own('user', 'quarantined-contractor'))).toMatchObject({ status: 'inactive', privileged: false });
+  });
+
+  it('is deterministic', async () => {
+    expect(JSON.stringify(await collectOwn())).toBe(JSON.stringify(result));
+  });
+});
 
 // The example merges two accounts: its last users, groups and roles carry another account id in their ARNs.
 const OTHER = '012345678901';
 const LEGACY = new Set(['obama', 'userwithlotsofpermissions', 'biden', 'MyRole', 'MyOtherRole', 'OverprivilegedEC2']);
 const arn = (kind: 'user' | 'role', name: string) => `aws:arn:aws:iam::${LEGACY.has(name) ? OTHER : ACCOUNT}:${kind}/${name}`;
 
-describe('export import of a real authorization-details file', async () => {
-  const result = await collectReal();
+describe.runIf(realFile)('export import of a third-party real authorization-details file', () => {
+  let result: Awaited<ReturnType<typeof collectReal>>;
+  beforeAll(async () => {
+    result = await collectReal();
+  });
   const of = (principal: string) => result.entitlements.filter((e) => e.principal === principal);
   const privileged = (principal: string) => of(principal).some((e) => e.privileged);
 
@@ -138,24 +219,24 @@ describe('export import of a real authorization-details file', async () => {
 
 describe('export files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dutybound-aws-'));
-  const csv = readFileSync(reportFile, 'utf8');
+  const csv = readFileSync(ownReportFile, 'utf8');
 
   it('reads the credential report raw, as base64, or as the CLI JSON; relative paths against baseDir', async () => {
     writeFileSync(join(dir, 'report.b64'), Buffer.from(csv).toString('base64'));
     writeFileSync(join(dir, 'report.json'), JSON.stringify({ Content: Buffer.from(csv).toString('base64'), ReportFormat: 'text/csv', GeneratedTime: '2023-03-28T00:00:00+00:00' }));
-    writeFileSync(join(dir, 'authz.json'), readFileSync(realFile));
-    const credentialsOf = async (file: string) => (await collect({ exports: [{ account: ACCOUNT, authorizationDetails: 'authz.json', credentialReport: file }] }, dir)).credentials;
-    const raw = await credentialsOf(reportFile);
-    expect(raw).toHaveLength(6);
+    writeFileSync(join(dir, 'authz.json'), readFileSync(ownFile));
+    const credentialsOf = async (file: string) => (await collect({ exports: [{ account: OWN_ACCOUNT, authorizationDetails: 'authz.json', credentialReport: file }] }, dir)).credentials;
+    const raw = await credentialsOf(ownReportFile);
+    expect(raw).toHaveLength(11);
     expect(await credentialsOf('report.b64')).toEqual(raw);
     expect(await credentialsOf('report.json')).toEqual(raw);
   });
 
   it('marks an account without a credential report partial', async () => {
-    const result = await collect({ exports: [{ account: ACCOUNT, authorizationDetails: realFile }] });
+    const result = await collect({ exports: [{ account: OWN_ACCOUNT, authorizationDetails: ownFile }] });
     expect(result.coverage[0]).toMatchObject({ status: 'partial', error: expect.stringContaining('no credential report') });
     expect(result.credentials).toEqual([]);
-    expect(result.principals.find((p) => p.name === 'obama')?.lastUsedAt).toBeUndefined();
+    expect(result.principals.find((p) => p.name === 'dana.fischer')?.lastUsedAt).toBeUndefined();
   });
 
   it('rejects bad files with an input error naming the file and the field', async () => {
@@ -165,11 +246,11 @@ describe('export files', () => {
     await expect(collect({ exports: [{ account: ACCOUNT, authorizationDetails: 'bad.json' }] }, dir)).rejects.toThrow(/bad\.json: UserDetailList\[0\]\.CreateDate: expected a time with an offset/);
     await expect(collect({ exports: [{ account: ACCOUNT, authorizationDetails: 'list.json' }] }, dir)).rejects.toThrow(InputError);
     await expect(collect({ exports: [{ account: ACCOUNT, authorizationDetails: 'missing.json' }] }, dir)).rejects.toThrow(/missing\.json: cannot read/);
-    await expect(collect({ exports: [{ account: ACCOUNT, authorizationDetails: realFile, credentialReport: 'report.txt' }] }, dir)).rejects.toThrow(/report\.txt: expected a credential report/);
+    await expect(collect({ exports: [{ account: ACCOUNT, authorizationDetails: ownFile, credentialReport: 'report.txt' }] }, dir)).rejects.toThrow(/report\.txt: expected a credential report/);
   });
 
   it('collects only the target named by --only', async () => {
-    const result = await collectAws(awsSchema.parse({ exports: [{ account: ACCOUNT, authorizationDetails: realFile }] }), { now, log: silentLogger, baseDir: here, onlyTarget: '111111111111' });
+    const result = await collectAws(awsSchema.parse({ exports: [{ account: OWN_ACCOUNT, authorizationDetails: ownFile }] }), { now, log: silentLogger, baseDir: here, onlyTarget: '111111111111' });
     expect(result.coverage).toEqual([]);
     expect(result.principals).toEqual([]);
   });

@@ -78,6 +78,12 @@ const readBaseline = async (path: string): Promise<Report> => {
   }
 };
 
+/** Without --now, an inventory is judged at the instant it was collected, not at today's clock (said in one line). */
+const inventoryInstant = (inventory: Inventory, files: number, say: (line: string) => void): Date => {
+  say(`dutybound: judging the inventory at its collectedAt ${inventory.collectedAt}${files > 1 ? ' (the earliest of the files)' : ''}; pass --now to judge it at another instant\n`);
+  return new Date(inventory.collectedAt);
+};
+
 export interface ScanResult {
   report: Report;
   exitCode: number;
@@ -92,20 +98,20 @@ const exitCodeOf = (report: Report, failOn: Severity): number => {
 
 export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
   const log = stderrLogger(io, { quiet: options.quiet });
-  const now = parseNow(options.now);
+  const fromCli = (path: string) => resolvePath(io.cwd, path);
+  const read = options.inventory.length ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString()) : undefined;
+  const now = read && options.now === undefined ? inventoryInstant(read, options.inventory.length, (line) => io.stderr.write(line)) : parseNow(options.now);
   const formats = options.format.length ? options.format : [...FORMATS];
   if (options.out === '-' && formats.length !== 1) throw new InputError('--out -: writes one report to stdout; pick one with --format');
   const only = parseOnly(options.only);
   const { config, baseDir } = loaded;
-  const fromCli = (path: string) => resolvePath(io.cwd, path);
 
   const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
   let inventory: Inventory;
-  if (options.inventory.length) {
-    const read = await readInventoryFiles(options.inventory.map(fromCli), now.toISOString());
+  if (read) {
     assertOnlyMatched(read, only, options.only!);
     inventory = filterInventory(read, only);
   } else {

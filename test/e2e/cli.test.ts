@@ -116,6 +116,17 @@ describe('dutybound scan', () => {
     expect(run.stderr).toMatch(/principals\.0\.system/);
   });
 
+  it('judges an inventory at its collectedAt without --now, says so, and lets --now win', async () => {
+    const atCollection = await cli(['scan', ...demoArgs, '--out', '-', '--format', 'json', '--quiet']);
+    expect(JSON.parse(atCollection.stdout).now).toBe(demoInventory.collectedAt);
+    expect(atCollection.stderr.split('\n').filter((line) => line.includes('collectedAt'))).toEqual([
+      `dutybound: judging the inventory at its collectedAt ${demoInventory.collectedAt}; pass --now to judge it at another instant`,
+    ]);
+    const atNow = await cli(['scan', ...demoArgs, '--now', '2026-12-01T00:00:00Z', '--out', '-', '--format', 'json', '--quiet']);
+    expect(JSON.parse(atNow.stdout).now).toBe('2026-12-01T00:00:00.000Z');
+    expect(atNow.stderr).not.toContain('collectedAt');
+  });
+
   it('exits 3 and marks the report incomplete when a connector failed', async () => {
     const inventory = join(tmp(), 'inventory.json');
     writeFileSync(inventory, JSON.stringify({ ...demoInventory, coverage: [...demoInventory.coverage, { system: 'github', target: 'other-org', status: 'failed', error: '403 Resource not accessible by integration' }] }));
@@ -232,5 +243,34 @@ describe('dutybound validate, rules and --help', () => {
     const scan = await cli(['scan', '--help']);
     expect(scan.stdout).toMatch(/Exit codes: 0 clean; 1 findings/);
     expect((await cli([])).code).toBe(2);
+  });
+});
+
+describe('the installed entry point', () => {
+  const entry = (nodeVersion: string | undefined, args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      const pretend = nodeVersion ? ['--import', `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'${nodeVersion}'})`] : [];
+      execFile(process.execPath, [...pretend, join(root, 'bin/dutybound.js'), ...args], { cwd: root }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('on a Node older than it needs, prints one line naming the Node it needs and how to get it, and exits 2', async () => {
+    for (const version of ['20.19.5', '22.17.0']) {
+      for (const args of [['--version'], ['scan', '--inventory', 'x.json']]) {
+        const run = await entry(version, args);
+        expect(run.code).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^dutybound: needs Node\\.js 22\\.18 or newer .*this is Node\\.js ${version.replaceAll('.', '\\.')}\\. Install Node 24.*npx dutybound`))]);
+      }
+    }
+  });
+
+  it('runs on the Node it needs', async () => {
+    for (const version of ['22.18.0', undefined]) {
+      const run = await entry(version, ['--version']);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    }
   });
 });

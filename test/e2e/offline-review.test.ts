@@ -6,9 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findRealData } from '../realdata.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const realExport = join(root, '..', 'shared', 'realdata', 'aws', 'cloudsplaining-example-authorization-details.json');
+const fixtures = join(root, 'connectors/aws/__fixtures__');
+const realExport = findRealData('awsAuthorizationDetails', 'the third-party AWS export case of test/e2e/offline-review.test.ts');
+const exportsToReview = [
+  { name: 'our own export', account: '111122223333', authorizationDetails: join(fixtures, 'authorization-details.json'), credentialReport: join(fixtures, 'credential-report-111122223333.csv'), note: 'root user last used 2026-10-02T07:12:00.000Z' },
+  ...(realExport ? [{ name: 'a third-party export', account: '200611803367', authorizationDetails: realExport, credentialReport: join(fixtures, 'credential-report.csv'), note: 'root user has an active access key' }] : []),
+];
 
 const cli = (args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
@@ -18,16 +24,16 @@ const cli = (args: string[], cwd: string): Promise<{ code: number; stdout: strin
   });
 
 describe('offline review of an AWS account export', () => {
-  it('collect then scan --inventory equals a direct scan, and the inventory is stable', async () => {
+  it.each(exportsToReview)('collect then scan --inventory equals a direct scan, and the inventory is stable: $name', async (review) => {
     const dir = mkdtempSync(join(tmpdir(), 'dutybound-offline-'));
     writeFileSync(
       join(dir, 'dutybound.yaml'),
       [
         'aws:',
         '  exports:',
-        '    - account: "200611803367"',
-        `      authorizationDetails: ${JSON.stringify(realExport)}`,
-        `      credentialReport: ${JSON.stringify(join(root, 'connectors/aws/__fixtures__/credential-report.csv'))}`,
+        `    - account: "${review.account}"`,
+        `      authorizationDetails: ${JSON.stringify(review.authorizationDetails)}`,
+        `      credentialReport: ${JSON.stringify(review.credentialReport)}`,
         '',
       ].join('\n'),
     );
@@ -36,9 +42,9 @@ describe('offline review of an AWS account export', () => {
     expect(collected.stderr).toMatch(/wrote .*inventory\.json/);
     expect(collected.code).toBe(0);
     const inventory = JSON.parse(readFileSync(join(dir, 'inventory.json'), 'utf8'));
-    expect(inventory.coverage).toMatchObject([{ system: 'aws', target: '200611803367', status: 'ok' }]);
-    expect(inventory.coverage[0].notes).toContain('root user has an active access key');
-    expect(inventory.entitlements.length).toBeGreaterThan(50);
+    expect(inventory.coverage).toMatchObject([{ system: 'aws', target: review.account, status: 'ok' }]);
+    expect(inventory.coverage[0].notes).toContain(review.note);
+    expect(inventory.entitlements.length).toBeGreaterThan(15);
 
     const again = await cli(['collect', '--out', '-', '--now', now, '--quiet'], dir);
     expect(again.stdout).toBe(readFileSync(join(dir, 'inventory.json'), 'utf8'));
