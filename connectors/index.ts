@@ -3,7 +3,10 @@ import type { System } from '../src/model/index.ts';
 import { awsConnector } from './aws/index.ts';
 import { githubConnector } from './github/index.ts';
 import { kubernetesConnector } from './kubernetes/index.ts';
-import type { PrivilegeConnector } from './types.ts';
+import { awsTeamSource } from './aws-team/index.ts';
+import { commonFateSource } from './common-fate/index.ts';
+import { teleportSource } from './teleport/index.ts';
+import type { LedgerSource, PrivilegeConnector } from './types.ts';
 
 export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<System, PrivilegeConnector>([
   ['aws', awsConnector],
@@ -11,5 +14,10 @@ export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<Syste
   ['kubernetes', kubernetesConnector],
 ]);
 
+/** The registry of ledger sources beyond the ledger files (JIT tools): config key → source. */
+export const ledgerSources: ReadonlyMap<string, LedgerSource> = new Map<string, LedgerSource>(
+  [awsTeamSource, teleportSource, commonFateSource].map((source) => [source.id, source as unknown as LedgerSource]),
+);
+
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */
-export const SOURCE_FOLDERS = ['files', 'ical'] as const;
+export const SOURCE_FOLDERS = ['files', 'ical', 'aws-team', 'teleport', 'common-fate'] as const;

@@ -1,6 +1,6 @@
 // The one interface every privilege connector implements (plain objects that `satisfies` it).
 import type { z } from 'zod';
-import type { Coverage, Credential, Entitlement, Principal, System } from '../src/model/index.ts';
+import type { Coverage, Credential, Entitlement, Grant, Principal, System } from '../src/model/index.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -60,4 +60,25 @@ export interface PrivilegeConnector<Schema extends z.ZodType = z.ZodType> {
   collect(config: z.output<Schema>, ctx: CollectContext): Promise<CollectResult>;
   permissions(): PermissionsDocument;
   revokers: Revoker<z.output<Schema>>[];
+}
+
+/** What a ledger source returns: ledger rows, and one coverage row (system `ledger`) per table or file it read. */
+export interface LedgerResult {
+  grants: Grant[];
+  coverage: Coverage[];
+}
+
+/**
+ * A source of ledger rows beyond the ledger files: a JIT tool's approvals (AWS TEAM, Teleport,
+ * Common Fate). A malformed export throws InputError (exit 2); an unreachable table is a failed
+ * coverage row, and the findings that depend on it are not reported.
+ */
+export interface LedgerSource<Schema extends z.ZodType = z.ZodType> {
+  /** The config key of its section. */
+  id: string;
+  title: string;
+  configSchema: Schema;
+  /** The systems whose entitlements its rows cover (a failed read leaves their ledger findings unverifiable). */
+  systems(config: z.output<Schema>): System[];
+  load(config: z.output<Schema>, ctx: CollectContext): Promise<LedgerResult>;
 }

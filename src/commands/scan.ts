@@ -12,6 +12,7 @@ import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
 import { globMatches } from '../engine/glob.ts';
 import { evaluate } from '../engine/evaluate.ts';
+import { withoutUnverifiable } from '../engine/unverifiable.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
@@ -106,7 +107,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const only = parseOnly(options.only);
   const { config, baseDir } = loaded;
 
-  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log });
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
@@ -127,7 +128,10 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  const verified = withoutUnverifiable(evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now }), desired.unverifiableLedger);
+  for (const [system, count] of verified.unverifiable)
+    log.warn(`${count} ${system} finding(s) left out as unverifiable: a ledger source covering ${system} could not be read`);
+  const findings = verified.findings;
   const report = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),

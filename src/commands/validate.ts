@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/load.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { EXIT, parseNow } from './scan.ts';
-import { write, type Io } from './io.ts';
+import { stderrLogger, write, type Io } from './io.ts';
 
 export interface ValidateOptions {
   config?: string;
@@ -13,9 +13,9 @@ export interface ValidateOptions {
 }
 
 export const runValidate = async (options: ValidateOptions, io: Io): Promise<number> => {
-  const { config, file } = loadConfig(options.config, io.cwd, io.env);
+  const { config, file, baseDir } = loadConfig(options.config, io.cwd, io.env);
   const now = parseNow(options.now);
-  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log: stderrLogger(io) });
   const schedules = new Set(state.shifts.map((shift) => shift.schedule));
   const failed = state.coverage.filter((row) => row.status !== 'ok');
   const lines = [

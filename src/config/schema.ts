@@ -1,7 +1,7 @@
 // dutybound.yaml: one zod schema with a default for every threshold. Each privilege
 // connector contributes its own section (its `configSchema`), keyed by its id.
 import { z } from 'zod';
-import { connectors } from '../../connectors/index.ts';
+import { connectors, ledgerSources } from '../../connectors/index.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
 const severity = z.enum(SEVERITIES);
@@ -61,6 +61,7 @@ const enforceSchema = z
   .prefault({});
 
 const connectorSections = Object.fromEntries([...connectors].map(([id, connector]) => [id, connector.configSchema.optional()]));
+const ledgerSourceSections = Object.fromEntries([...ledgerSources].map(([id, source]) => [id, source.configSchema.optional()]));
 
 export const configSchema = z
   .object({
@@ -78,6 +79,7 @@ export const configSchema = z
     ical: icalSchema,
     enforce: enforceSchema,
     ...connectorSections,
+    ...ledgerSourceSections,
   })
   .strict();
 

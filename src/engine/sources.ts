@@ -2,10 +2,12 @@
 // source connectors. Malformed input throws InputError; an unreachable feed is a coverage row.
 import { basename } from 'node:path';
 import { loadLedger, loadPeople, loadSchedules } from '../../connectors/files/index.ts';
+import { ledgerSources } from '../../connectors/index.ts';
+import { silentLogger, type Logger, type LedgerResult } from '../../connectors/types.ts';
 import { resolvePath } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { InputError, inputErrors } from '../errors.ts';
-import type { Coverage, Grant, People, Shift } from '../model/index.ts';
+import type { Coverage, Grant, People, Shift, System } from '../model/index.ts';
 
 export interface SourcePaths {
   ledger: readonly string[];
@@ -18,6 +20,8 @@ export interface DesiredState {
   shifts: Shift[];
   people: People;
   coverage: Coverage[];
+  /** Systems whose ledger findings cannot be trusted (a JIT tool's table failed): they are not reported. */
+  unverifiableLedger: System[];
 }
 
 /** The config's source paths plus those given on the command line (resolved against the working directory). */
@@ -32,11 +36,42 @@ export const sourcePaths = (
   people: cli.people ? resolvePath(cwd, cli.people) : config.people,
 });
 
-export const loadDesiredState = async (paths: SourcePaths, config: Pick<Config, 'ical'>, now: Date): Promise<DesiredState> => {
+export interface SourceContext {
+  /** Directory of the config file: relative paths in a source's section resolve against it. */
+  baseDir: string;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface JitLedger extends LedgerResult {
+  /** Systems whose ledger findings cannot be trusted: a source covering them failed or was read in part. */
+  unverifiable: System[];
+}
+
+/** The JIT tools' approvals (the config's awsTeam, teleport, commonFate sections) as ledger rows. */
+export const loadLedgerSources = async (config: Partial<Config>, now: Date, context: SourceContext): Promise<JitLedger> => {
+  const sections = config as Record<string, unknown>;
+  const configured = [...ledgerSources.values()].filter((source) => sections[source.id] !== undefined);
+  const results = await Promise.all(configured.map(async (source) => ({ source, result: await source.load(sections[source.id], { ...context, now }) })));
+  const unverifiable = results.flatMap(({ source, result }) => (result.coverage.some((row) => row.status !== 'ok') ? source.systems(sections[source.id]) : []));
+  return {
+    grants: results.flatMap(({ result }) => result.grants),
+    coverage: results.flatMap(({ result }) => result.coverage),
+    unverifiable: [...new Set(unverifiable)].sort(),
+  };
+};
+
+export const loadDesiredState = async (
+  paths: SourcePaths,
+  config: Pick<Config, 'ical'> & Partial<Config>,
+  now: Date,
+  context: SourceContext = { baseDir: process.cwd(), log: silentLogger },
+): Promise<DesiredState> => {
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
     loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
+    loadLedgerSources(config, now, context),
   ] as const);
   // Every source's problems at once: a user fixing the ledger should not then discover the schedule's.
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
@@ -46,13 +81,15 @@ export const loadDesiredState = async (paths: SourcePaths, config: Pick<Config, 
     const problems = failures.flatMap((error) => ((error as InputError).problems.length ? (error as InputError).problems : [(error as InputError).message]));
     throw inputErrors('ledger, schedule and people', problems);
   }
-  const [grants, schedules, people] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People];
+  const [fileGrants, schedules, people, jit] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People, JitLedger];
+  const grants = [...fileGrants, ...jit.grants];
   const coverage: Coverage[] = [
+    ...jit.coverage,
     ...paths.ledger.map((path) => ({ system: 'ledger', target: paths.ledger.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path), status: 'ok' as const })),
     ...schedules.coverage,
     ...(paths.people ? [{ system: 'people', target: basename(paths.people), status: 'ok' as const }] : []),
   ];
-  return { grants, shifts: schedules.shifts, people, coverage };
+  return { grants, shifts: schedules.shifts, people, coverage, unverifiableLedger: jit.unverifiable };
 };
 
 /** Grants bound to a schedule no source provides: every holder would look off call. One warning per grant. */

@@ -123,8 +123,12 @@ export interface Grant {
   reason?: string;
   revokedAt?: string;
   reviewBy?: string;
-  /** Where the row came from, for messages: `grants.yaml:12`. */
+  /** Where the row came from, for messages: `grants.yaml:12`, `aws-team table TEAM-requests`. */
   source?: string;
+  /** The JIT tool the row was read from (`AWS TEAM`, `Teleport`, `Common Fate`); absent for ledger files. */
+  tool?: string;
+  /** What that tool says about the row that a finding should repeat: a failed or stuck revocation. */
+  toolNote?: string;
 }
 
 /** Person P is on call for schedule S from start to end. */

@@ -1,4 +1,4 @@
-import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso, toolNote } from './format.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 export const expiredGrant = {
@@ -23,7 +23,7 @@ export const expiredGrant = {
         ...base,
         grant: ended.grant.id,
         since: iso(ended.endMs),
-        message: `${access} is still held ${formatDuration(nowMs - ended.endMs)} after grant ${ended.grant.id} ended.`,
+        message: `${access} is still held ${formatDuration(nowMs - ended.endMs)} after grant ${ended.grant.id} ended.${toolNote(ended.grant)}`,
         evidence: { grant: describeGrant(ended.grant), via: entitlement.via },
       };
     }

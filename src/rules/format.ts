@@ -40,6 +40,8 @@ const describeGrantOnce = (grant: Grant): string => {
     grant.approver ? `approved by ${grant.approver}` : 'no approver',
     grant.ticket ? `ticket ${grant.ticket}` : 'no ticket',
     grant.revokedAt ? `revoked ${grant.revokedAt}` : undefined,
+    grant.tool ? `from ${grant.tool}` : undefined,
+    grant.toolNote,
   ];
   return parts.filter(Boolean).join(', ');
 };
@@ -57,3 +59,6 @@ export const aboutEntitlement = (entitlement: Entitlement) => ({
   resource: entitlement.resource,
   fingerprint: [entitlement.via],
 });
+
+/** What the grant's JIT tool says that the finding should repeat (` AWS TEAM shows … in error: its revocation failed.`), or ''. */
+export const toolNote = (grant: Grant): string => (grant.toolNote ? ` ${grant.toolNote}.` : '');

@@ -1,4 +1,4 @@
-import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso } from './format.ts';
+import { aboutEntitlement, describeAccess, describeGrant, formatDuration, iso, toolNote } from './format.ts';
 import type { Rule } from './types.ts';
 
 export const revokedGrant = {
@@ -21,7 +21,7 @@ export const revokedGrant = {
       ...aboutEntitlement(entitlement),
       grant: revoked.grant.id,
       since: iso(revoked.revokedMs),
-      message: `${describeAccess(entitlement.privilege, entitlement.target, entitlement.resource)} is still held ${formatDuration(nowMs - revoked.revokedMs)} after grant ${revoked.grant.id} was revoked.`,
+      message: `${describeAccess(entitlement.privilege, entitlement.target, entitlement.resource)} is still held ${formatDuration(nowMs - revoked.revokedMs)} after grant ${revoked.grant.id} was revoked.${toolNote(revoked.grant)}`,
       evidence: { grant: describeGrant(revoked.grant), via: entitlement.via },
     };
   },
