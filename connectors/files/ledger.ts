@@ -6,6 +6,7 @@ import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { csvHeader, EMAIL, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -92,7 +93,7 @@ const grantsOfFile = (file: string, text: string, problems: string[]): Located[]
     const issues = result.success ? [] : issueProblems(file, row, withKnownFields(result.error.issues, GRANT_FIELDS));
     const cross = value && typeof value === 'object' && !Array.isArray(value) ? crossFieldProblems(value as Record<string, unknown>) : [];
     const crossProblems = cross.map(({ field, message }) => ({ line: row.lineOf([field]), text: problem(file, row.lineOf([field]), field, message) }));
-    problems.push(...byLine([...issues, ...crossProblems]));
+    appendAll(problems, byLine([...issues, ...crossProblems]));
     if (result.success && !crossProblems.length) located.push({ grant: toGrant(result.data, `${basename(file)}:${row.line}`), file, row });
   }
   return located;
@@ -107,7 +108,7 @@ export const loadLedger = async (given: string[]): Promise<Grant[]> => {
   paths.forEach((file, index) => {
     const { text, problem: unreadable } = texts[index] ?? {};
     if (unreadable) problems.push(unreadable);
-    if (text !== undefined) located.push(...grantsOfFile(file, text, problems));
+    if (text !== undefined) appendAll(located, grantsOfFile(file, text, problems));
   });
   const firstById = new Map<string, Located>();
   for (const entry of located) {

@@ -8,6 +8,7 @@ import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { csvHeader, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export interface ScheduleOptions {
   now: Date;
@@ -39,7 +40,7 @@ const shiftsOfFile = (file: string, content: string, problems: string[]): Shift[
         : row.value;
     const result = shiftRowSchema.safeParse(value);
     if (!result.success) {
-      problems.push(...rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
+      appendAll(problems, rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
       continue;
     }
     const start = parseIsoWithOffset(result.data.start);

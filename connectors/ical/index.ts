@@ -6,6 +6,7 @@ import { inputErrors } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
 import { displayPath } from '../files/rows.ts';
 import { isFeedUrl } from './feed.ts';
+import { maxOf } from '../../src/model/collections.ts';
 
 export interface IcsOptions {
   /** The file or (redacted) URL, for messages and each shift's `source`. */
@@ -270,7 +271,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
           for (const item of [entry, ...related]) if (!isCancelled(item.component)) persons.set(item.component, personsOf(item));
           const event = new ICAL.Event(entry.component, { exceptions: related.map((item) => item.component), strictExceptions: true });
           const lineOfComponent = new Map([entry, ...related].map((item) => [item.component, lineOf(item)]));
-          const latestOverride = Math.max(...related.map((item) => instantOf(new ICAL.Event(item.component).recurrenceId).getTime()));
+          const latestOverride = maxOf(related.map((item) => instantOf(new ICAL.Event(item.component).recurrenceId).getTime()));
           const limit = Math.max(window.end.getTime(), latestOverride);
           const iterator = event.iterator();
           let count = 0;
