@@ -7,7 +7,7 @@ import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { csvHeader, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
+import { problem, readListRows, readText, rowIssues, unknownColumns, uniquePaths, withKnownFields } from './rows.ts';
 import { appendAll } from '../../src/model/collections.ts';
 
 export interface ScheduleOptions {
@@ -28,17 +28,11 @@ const SHIFT_FIELDS = Object.keys(shiftRowSchema.shape);
 
 const DAY_MS = 86_400_000;
 
-const shiftsOfFile = (file: string, content: string, problems: string[]): Shift[] => {
-  const rows = readListRows(file, content, 'shift', problems);
-  const unknownColumns = (csvHeader(file, content) ?? []).filter((column) => !SHIFT_FIELDS.includes(column));
-  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, SHIFT_FIELDS)));
+const shiftsOfFile = async (file: string, problems: string[]): Promise<Shift[]> => {
+  const columns = unknownColumns(file, SHIFT_FIELDS, problems);
   const shifts: Shift[] = [];
-  for (const row of rows) {
-    const value =
-      unknownColumns.length && row.value && typeof row.value === 'object'
-        ? Object.fromEntries(Object.entries(row.value).filter(([key]) => !unknownColumns.includes(key)))
-        : row.value;
-    const result = shiftRowSchema.safeParse(value);
+  for await (const row of readListRows(file, { what: 'shift', problems, onHeader: columns.onHeader })) {
+    const result = shiftRowSchema.safeParse(columns.strip(row.value));
     if (!result.success) {
       appendAll(problems, rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
       continue;
@@ -97,9 +91,9 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
         return { shifts: [], coverage: ok, problems };
       }
     }
-    const { text: content, problem: unreadable } = await readText(path);
-    if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
     if (path.toLowerCase().endsWith('.ics')) {
+      const { text: content, problem: unreadable } = await readText(path);
+      if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
       try {
         return { shifts: parseIcs(content, icsOptions(path)), coverage: ok, problems: [] };
       } catch (error) {
@@ -109,7 +103,7 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
       }
     }
     const problems: string[] = [];
-    return { shifts: shiftsOfFile(path, content, problems), coverage: ok, problems };
+    return { shifts: await shiftsOfFile(path, problems), coverage: ok, problems };
   };
 
   const results = await Promise.all(uniquePaths(paths).map(readSource));
