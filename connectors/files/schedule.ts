@@ -75,7 +75,23 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     start: new Date(now - (options.windowDaysBack ?? 90) * DAY_MS),
     end: new Date(now + (options.windowDaysAhead ?? 30) * DAY_MS),
   };
-  const icsOptions = (file: string) => ({ file, window, personPattern: options.personPattern, personDomain: options.personDomain });
+  const icsOptions = (file: string, cut: string[]) => ({ file, window, personPattern: options.personPattern, personDomain: options.personDomain, cut });
+
+  /** An ICS document as a source: recurrences cut short by the expansion bounds make it partial. */
+  const readIcs = (content: string, file: string, target: string): SourceResult => {
+    const cut: string[] = [];
+    try {
+      const shifts = parseIcs(content, icsOptions(file, cut));
+      const coverage: Coverage = cut.length
+        ? { system: 'schedule', target, status: 'partial', error: `${cut.length} recurrence${cut.length === 1 ? '' : 's'} cut short: ${cut.join('; ')}` }
+        : { system: 'schedule', target, status: 'ok' };
+      return { shifts, coverage, problems: [] };
+    } catch (error) {
+      const problems = problemsOf(error);
+      if (!problems) throw error;
+      return { shifts: [], coverage: { system: 'schedule', target, status: 'ok' }, problems };
+    }
+  };
 
   const readSource = async (path: string): Promise<SourceResult> => {
     const target = isFeedUrl(path) ? redactUrl(path) : basename(path);
@@ -83,24 +99,12 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     if (isFeedUrl(path)) {
       const fetched = await fetchFeed(path);
       if ('error' in fetched) return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: fetched.error }, problems: [] };
-      try {
-        return { shifts: parseIcs(fetched.text, icsOptions(target)), coverage: ok, problems: [] };
-      } catch (error) {
-        const problems = problemsOf(error);
-        if (!problems) throw error;
-        return { shifts: [], coverage: ok, problems };
-      }
+      return readIcs(fetched.text, target, target);
     }
     if (path.toLowerCase().endsWith('.ics')) {
       const { text: content, problem: unreadable } = await readText(path);
       if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
-      try {
-        return { shifts: parseIcs(content, icsOptions(path)), coverage: ok, problems: [] };
-      } catch (error) {
-        const problems = problemsOf(error);
-        if (!problems) throw error;
-        return { shifts: [], coverage: ok, problems };
-      }
+      return readIcs(content, path, target);
     }
     const problems: string[] = [];
     return { shifts: await shiftsOfFile(path, problems), coverage: ok, problems };
