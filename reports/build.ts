@@ -1,6 +1,6 @@
 // Assembles the report every renderer consumes. Pure: the same input gives the same report.
 import { SEVERITIES, sortFindings } from '../src/model/index.ts';
-import type { Coverage, Finding, Severity } from '../src/model/index.ts';
+import type { Coverage, Finding, Severity, Unverifiable } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
 import type { Report } from './types.ts';
 
@@ -15,6 +15,8 @@ export interface BuildReportInput {
   rules: readonly RuleMeta[];
   /** A previous report: marks findings `new` and records drift. */
   baseline?: Report;
+  /** Findings that depend on duty or ledger data not read: listed under every schedule or ledger row that is not ok. */
+  unverifiable?: readonly Unverifiable[];
 }
 
 /** Code-point order: the same everywhere, unlike localeCompare. */
@@ -39,6 +41,13 @@ export const buildReport = (input: BuildReportInput): Report => {
 
   // Connectors finish in any order; sorting keeps the output byte-stable.
   const coverage = input.coverage.map((c) => ({ ...c })).sort(compareCoverage);
+  // An unverifiable finding is listed under each row it depends on: a schedule's (it names one), else a ledger's.
+  if (input.unverifiable?.length)
+    for (const row of coverage) {
+      if (row.status === 'ok' || (row.system !== 'schedule' && row.system !== 'ledger')) continue;
+      const depending = input.unverifiable.filter((item) => (item.schedule !== undefined) === (row.system === 'schedule'));
+      if (depending.length) row.unverifiable = [...depending];
+    }
 
   const report: Report = {
     schemaVersion: 1,

@@ -1,5 +1,5 @@
 // report.json: the report contract, 2-space JSON with keys in the contract's order.
-import type { Coverage, Finding } from '../src/model/index.ts';
+import type { Coverage, Finding, Unverifiable } from '../src/model/index.ts';
 import { ChunkWriter } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -10,13 +10,20 @@ const pick = <T extends object>(source: T, order: readonly (keyof T)[]): Partial
   return out;
 };
 
-const coverageKeys = ['system', 'target', 'status', 'error', 'notes'] as const satisfies readonly (keyof Coverage)[];
+const coverageKeys = ['system', 'target', 'status', 'error', 'notes', 'unverifiable'] as const satisfies readonly (keyof Coverage)[];
+const unverifiableKeys = [
+  'id', 'rule', 'severity', 'system', 'target', 'principal', 'person', 'privilege', 'resource', 'grant', 'schedule', 'message',
+] as const satisfies readonly (keyof Unverifiable)[];
 const findingKeys = [
   'id', 'rule', 'severity', 'system', 'target', 'principal', 'person', 'privilege', 'resource', 'grant',
   'credential', 'schedule', 'since', 'new', 'message', 'remediation', 'evidence',
 ] as const satisfies readonly (keyof Finding)[];
 
-export const orderCoverage = (c: Coverage): Partial<Coverage> => pick(c, coverageKeys);
+export const orderCoverage = (c: Coverage): Partial<Coverage> => {
+  const row = pick(c, coverageKeys);
+  if (c.unverifiable) row.unverifiable = c.unverifiable.map((u) => pick(u, unverifiableKeys) as Unverifiable);
+  return row;
+};
 // person is always present in the contract: null when nobody is linked.
 export const orderFinding = (f: Finding): Partial<Finding> => pick({ ...f, person: f.person ?? null }, findingKeys);
 

@@ -52,6 +52,22 @@ const findingRow = (f: Finding): string =>
 
 const findingHeader = `${row(['Rule', 'Principal', 'Person', 'Target', 'Privilege / credential', 'Since', 'Message'])}${row(['---', '---', '---', '---', '---', '---', '---'])}`;
 
+/** Findings not verified because a source they depend on failed: listed once, never counted as findings. */
+const unverifiableSection = (bad: readonly Coverage[]): string => {
+  const unique = new Map(bad.flatMap((c) => c.unverifiable ?? []).map((u) => [u.id, u]));
+  if (!unique.size) return '';
+  const parts = [
+    `**${plural(unique.size, 'finding')} not verified:** each depends on shifts or ledger rows a source above did not give (missing duty data is not "nobody is on call", a missing ledger is not "nobody was approved").\n\n`,
+    row(['Rule', 'Principal', 'Person', 'Privilege', 'Schedule']),
+    row(['---', '---', '---', '---', '---']),
+  ];
+  const listed = [...unique.values()].slice(0, MAX_COVERAGE_ROWS);
+  for (const u of listed) parts.push(row([escapeCell(u.rule), escapeCell(u.principal), escapeCell(u.person), escapeCell(u.privilege), escapeCell(u.schedule)]));
+  if (unique.size > listed.length) parts.push(`\n… and ${unique.size - listed.length} more — see report.json\n`);
+  parts.push('\n');
+  return parts.join('');
+};
+
 /** The headline, coverage problems and the count tables: everything before the findings. */
 const head = (report: Report, titles: ReadonlyMap<string, string>): string => {
   const parts: string[] = [];
@@ -64,7 +80,7 @@ const head = (report: Report, titles: ReadonlyMap<string, string>): string => {
     parts.push(row(['System', 'Target', 'Status', 'Error']), row(['---', '---', '---', '---']));
     for (const c of bad.slice(0, MAX_COVERAGE_ROWS)) parts.push(coverageRow(c));
     if (bad.length > MAX_COVERAGE_ROWS) parts.push(`\n… and ${bad.length - MAX_COVERAGE_ROWS} more failed or partial — see report.json\n`);
-    parts.push('\n');
+    parts.push('\n', unverifiableSection(bad));
   }
   if (report.drift) {
     parts.push(`Against the baseline: ${report.drift.added.length} new, ${report.drift.removed.length} resolved.\n\n`);

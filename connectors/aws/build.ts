@@ -5,6 +5,7 @@ import type { AuthorizationDetails, IamRole, IamUser, InlinePolicy, Tag } from '
 import { classifyPolicy, type Classification, type ClassifierLists, type PolicyDocument, type Statement } from './classify.ts';
 import type { CredentialReportRow } from './credentialReport.ts';
 import type { AwsConfig } from './schema.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export interface AccessKeyId {
   id: string;
@@ -128,8 +129,8 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
         notes.push(`user ${user.name}: group ${groupName} is not in the authorization details`);
         continue;
       }
-      held.push(...group.attached.map((p) => ({ privilege: p.name, document: managedDocument(p.arn), via: `group/${groupName}`, ref })));
-      held.push(...inlineHeld(group.inline, `group/${groupName}`, () => ref));
+      appendAll(held, group.attached.map((p) => ({ privilege: p.name, document: managedDocument(p.arn), via: `group/${groupName}`, ref })));
+      appendAll(held, inlineHeld(group.inline, `group/${groupName}`, () => ref));
     }
     return held;
   };
@@ -156,7 +157,7 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
       principal.mfa = row.mfaActive;
       const lastUsedAt = latest([row.passwordEnabled || row.passwordLastUsed ? row.passwordLastUsed : undefined, ...row.keys.map((k) => k.lastUsed)]);
       principal.lastUsedAt = lastUsedAt === undefined ? null : lastUsedAt;
-      credentials.push(...userCredentials(account, id, user.arn, row, input.accessKeyIds?.get(user.name), privileged));
+      appendAll(credentials, userCredentials(account, id, user.arn, row, input.accessKeyIds?.get(user.name), privileged));
     }
     principals.push(principal);
   }
@@ -210,7 +211,7 @@ export const buildAccount = (input: AccountInput, options: BuildOptions): Accoun
     });
     if (typeof lastUsedAt === 'string') notes.push(`root user last used ${lastUsedAt}`);
     if (root.keys.some((k) => k.active)) notes.push('root user has an active access key');
-    credentials.push(...userCredentials(account, id, root.arn, root, undefined, true));
+    appendAll(credentials, userCredentials(account, id, root.arn, root, undefined, true));
   }
 
   if (missingPolicies.size) {

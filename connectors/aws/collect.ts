@@ -13,6 +13,7 @@ import { awsClients, type AwsClientOptions, type AwsClients } from './clients.ts
 import { readAuthorizationDetails, readCredentialReport, resolveIn } from './export.ts';
 import { fetchAccessKeyIds, fetchAuthorizationDetails, fetchCredentialReport, stepError } from './live.ts';
 import type { AwsConfig } from './schema.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export interface AwsCollectOptions extends AwsClientOptions {
   /** First wait between credential-report polls (doubles each time); default 2 s. */
@@ -32,9 +33,9 @@ const buildOptions = (config: AwsConfig, now: Date) => ({
 });
 
 const merge = (result: CollectResult, part: Pick<AccountInventory, 'principals' | 'entitlements' | 'credentials'>): void => {
-  result.principals.push(...part.principals);
-  result.entitlements.push(...part.entitlements);
-  result.credentials.push(...part.credentials);
+  appendAll(result.principals, part.principals);
+  appendAll(result.entitlements, part.entitlements);
+  appendAll(result.credentials, part.credentials);
 };
 
 /** Accounts from export files. Bad files are input errors (exit 2), never a silent gap. */
@@ -182,8 +183,8 @@ const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, cli
     let accounts = config.accounts.length && !config.organization.enabled ? new Set(config.accounts.map((a) => (typeof a === 'string' ? a : a.id))) : undefined;
     if (ctx.onlyTarget && ctx.onlyTarget !== target) accounts = new Set([ctx.onlyTarget]);
     const built = buildIdentityCenter(data, { now: ctx.now, lists: config.classifier, documents, accounts });
-    result.principals.push(...(ctx.onlyTarget && ctx.onlyTarget !== target ? built.principals.filter((p) => built.entitlements.some((e) => e.principal === p.id)) : built.principals));
-    result.entitlements.push(...built.entitlements);
+    appendAll(result.principals, ctx.onlyTarget && ctx.onlyTarget !== target ? built.principals.filter((p) => built.entitlements.some((e) => e.principal === p.id)) : built.principals);
+    appendAll(result.entitlements, built.entitlements);
     const customer = [...data.permissionSets.values()].filter((ps) => ps.customerManagedPolicies.length).map((ps) => ps.name);
     const row: Coverage = { system: 'aws', target, status: 'ok' };
     if (customer.length) row.notes = [`permission sets with customer-managed policies (classified at least write, their documents not read): ${customer.sort().join(', ')}`];

@@ -18,6 +18,7 @@ import pLimit from 'p-limit';
 import type { Entitlement, Principal } from '../../src/model/index.ts';
 import { classifyPolicy, maxLevel, parsePolicyDocument, type ClassifierLists, type PolicyDocument } from './classify.ts';
 import { stepError } from './live.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export interface PermissionSet {
   arn: string;
@@ -43,7 +44,7 @@ export const identityCenterTarget = (identityStoreId: string): string => `identi
 const collectAll = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined, step: string): Promise<T[]> => {
   const out: T[] = [];
   try {
-    for await (const page of pages) out.push(...(items(page) ?? []));
+    for await (const page of pages) appendAll(out, items(page) ?? []);
   } catch (error) {
     throw stepError(step, error);
   }

@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { parseAuthorizationDetails, type AuthorizationDetails } from './authz.ts';
 import type { AccessKeyId } from './build.ts';
 import { parseCredentialReport, type CredentialReportRow } from './credentialReport.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -26,9 +27,9 @@ export const fetchAuthorizationDetails = async (iam: IAMClient, pageSize = 1000)
     // Each page is normalised as it arrives, so the SDK's objects of a large account are not all held at once.
     for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize }, {})) {
       const part = parseAuthorizationDetails([page as unknown as Record<string, unknown>]);
-      details.users.push(...part.users);
-      details.groups.push(...part.groups);
-      details.roles.push(...part.roles);
+      appendAll(details.users, part.users);
+      appendAll(details.groups, part.groups);
+      appendAll(details.roles, part.roles);
       for (const [arn, policy] of part.policies) details.policies.set(arn, policy);
     }
   } catch (error) {

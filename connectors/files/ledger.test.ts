@@ -85,8 +85,8 @@ describe('loadLedger: malformed input names file and line', () => {
       'bad-grants.csv:4: end: must be after start (2026-11-01T10:00:00Z), got "2026-11-01T09:00:00Z"',
       'bad-grants.csv:5: subject: required',
       'bad-grants.csv:6: end: expected ISO 8601 time with an offset, got "2026-11-31T12:00:00Z"',
-      'bad-grants.csv:8: end: expected ISO 8601 time with an offset, got "2026-11-01 10:00"',
       'bad-grants.csv:7: id: duplicate id "GR-5001", also at bad-grants.csv:2',
+      'bad-grants.csv:8: end: expected ISO 8601 time with an offset, got "2026-11-01 10:00"',
     ]);
     expect(error.message).toMatch(/^ledger: 6 problems/);
   });

@@ -5,7 +5,8 @@ import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
 import { isoTime, oneOf, subject, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { csvHeader, EMAIL, PRINCIPAL_ID, problem, readListRows, readText, byLine, issueProblems, unknownField, uniquePaths, withKnownFields, type Row } from './rows.ts';
+import { byLine, displayPath, EMAIL, issueProblems, PRINCIPAL_ID, problem, readListRows, unknownColumns, uniquePaths, withKnownFields } from './rows.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export const grantRowSchema = z.strictObject(
   {
@@ -72,54 +73,48 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string): Grant =>
   return Object.fromEntries(Object.entries(grant).filter(([, value]) => value !== undefined)) as unknown as Grant;
 };
 
-interface Located {
-  grant: Grant;
-  file: string;
-  row: Row;
+/** Grants read so far, and where each id was first seen (for duplicates across files). */
+interface LedgerSink {
+  grants: Grant[];
+  /** Files in the order read; `firstById` points into it. */
+  files: string[];
+  firstById: Map<string, { file: number; line: number }>;
+  problems: string[];
 }
 
-const grantsOfFile = (file: string, text: string, problems: string[]): Located[] => {
-  const rows = readListRows(file, text, 'grant', problems);
-  const header = csvHeader(file, text);
-  const unknownColumns = new Set((header ?? []).filter((column) => !GRANT_FIELDS.includes(column)));
-  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, GRANT_FIELDS)));
-  const located: Located[] = [];
-  for (const row of rows) {
-    let value = row.value;
-    if (unknownColumns.size && value && typeof value === 'object')
-      value = Object.fromEntries(Object.entries(value).filter(([key]) => !unknownColumns.has(key)));
+const readGrantsOfFile = async (file: string, sink: LedgerSink): Promise<void> => {
+  const { problems } = sink;
+  const fileIndex = sink.files.push(file) - 1;
+  const name = basename(file);
+  const columns = unknownColumns(file, GRANT_FIELDS, problems);
+  for await (const row of readListRows(file, { what: 'grant', problems, onHeader: columns.onHeader })) {
+    const value = columns.strip(row.value);
     const result = grantRowSchema.safeParse(value);
     const issues = result.success ? [] : issueProblems(file, row, withKnownFields(result.error.issues, GRANT_FIELDS));
     const cross = value && typeof value === 'object' && !Array.isArray(value) ? crossFieldProblems(value as Record<string, unknown>) : [];
     const crossProblems = cross.map(({ field, message }) => ({ line: row.lineOf([field]), text: problem(file, row.lineOf([field]), field, message) }));
-    problems.push(...byLine([...issues, ...crossProblems]));
-    if (result.success && !crossProblems.length) located.push({ grant: toGrant(result.data, `${basename(file)}:${row.line}`), file, row });
-  }
-  return located;
-};
-
-/** Reads ledger files (YAML list, JSON array, JSONL, CSV); every problem in every file is reported in one InputError. */
-export const loadLedger = async (given: string[]): Promise<Grant[]> => {
-  const paths = uniquePaths(given);
-  const problems: string[] = [];
-  const texts = await Promise.all(paths.map((path) => readText(path)));
-  const located: Located[] = [];
-  paths.forEach((file, index) => {
-    const { text, problem: unreadable } = texts[index] ?? {};
-    if (unreadable) problems.push(unreadable);
-    if (text !== undefined) located.push(...grantsOfFile(file, text, problems));
-  });
-  const firstById = new Map<string, Located>();
-  for (const entry of located) {
-    const first = firstById.get(entry.grant.id);
-    if (!first) {
-      firstById.set(entry.grant.id, entry);
+    appendAll(problems, byLine([...issues, ...crossProblems]));
+    if (!result.success || crossProblems.length) continue;
+    const grant = toGrant(result.data, `${name}:${row.line}`);
+    const first = sink.firstById.get(grant.id);
+    if (first !== undefined) {
+      const there = `${displayPath(sink.files[first.file]!)}:${first.line}`;
+      problems.push(`${problem(file, row.lineOf(['id']), 'id', `duplicate id ${JSON.stringify(grant.id)}`)}, also at ${there}`);
       continue;
     }
-    const here = problem(entry.file, entry.row.lineOf(['id']), 'id', `duplicate id ${JSON.stringify(entry.grant.id)}`);
-    const there = problem(first.file, first.row.lineOf(['id']), '', '').replace(/: $/, '');
-    problems.push(`${here}, also at ${there}`);
+    sink.firstById.set(grant.id, { file: fileIndex, line: row.lineOf(['id']) });
+    sink.grants.push(grant);
   }
-  if (problems.length) throw inputErrors('ledger', problems);
-  return located.map(({ grant }) => grant);
+};
+
+/**
+ * Reads ledger files (YAML list, JSON array, JSONL, CSV); every problem in every file is reported in one InputError.
+ * CSV and JSONL files are streamed: only the grants themselves are kept, never the file's text.
+ */
+export const loadLedger = async (given: string[]): Promise<Grant[]> => {
+  const sink: LedgerSink = { grants: [], files: [], firstById: new Map(), problems: [] };
+  // One file after the other: ids are unique across files, and the first one read wins.
+  for (const file of uniquePaths(given)) await readGrantsOfFile(file, sink);
+  if (sink.problems.length) throw inputErrors('ledger', sink.problems);
+  return sink.grants;
 };

@@ -5,6 +5,7 @@ import { inputErrors } from '../../src/errors.ts';
 import type { OwnerRule, People, Person } from '../../src/model/index.ts';
 import { email, principalPattern, text } from './fields.ts';
 import { displayPath, parseStructured, problem, readText, rowIssues, unknownField, withKnownFields } from './rows.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 const mapOf = (what: string) => (issue: { code?: string; input?: unknown }) =>
   issue.code === 'invalid_type' ? `expected a map of ${what} fields, got ${Array.isArray(issue.input) ? 'a list' : typeof issue.input}` : undefined;
@@ -50,7 +51,7 @@ export const loadPeople = async (path: string): Promise<People> => {
       for (const row of parsed.rowsAt(['people'])) {
         const result = personSchema.safeParse(row.value);
         if (!result.success) {
-          problems.push(...rowIssues(path, row, withKnownFields(result.error.issues, Object.keys(personSchema.shape))));
+          appendAll(problems, rowIssues(path, row, withKnownFields(result.error.issues, Object.keys(personSchema.shape))));
           continue;
         }
         const person = result.data;
@@ -74,7 +75,7 @@ export const loadPeople = async (path: string): Promise<People> => {
       for (const row of parsed.rowsAt(['owners'])) {
         const result = ownerSchema.safeParse(row.value);
         if (result.success) owners.push(result.data);
-        else problems.push(...rowIssues(path, row, withKnownFields(result.error.issues, Object.keys(ownerSchema.shape))));
+        else appendAll(problems, rowIssues(path, row, withKnownFields(result.error.issues, Object.keys(ownerSchema.shape))));
       }
     }
   }

@@ -1,10 +1,12 @@
 // Reads list files (YAML, JSON, JSONL, CSV) into rows that remember their line numbers,
 // so every validation problem can be reported as `<file>:<line>: <field>: <expected>`.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { basename, extname, isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { parse as parseCsvStream } from 'csv-parse';
+import { isAlias, isMap, isSeq } from 'yaml';
 import type { z } from 'zod';
+import { AliasLimitError, documentTooLarge, MAX_DOCUMENT_BYTES, parseYaml } from '../../src/config/yaml.ts';
 import { describeError } from '../../src/errors.ts';
 
 /** One record of a list file, with where it and its fields are. */
@@ -40,63 +42,37 @@ export const problem = (file: string, line: number, field: string, message: stri
 export const formatPath = (path: readonly PropertyKey[]): string =>
   path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${String(part)}`)).join('');
 
-/** Reads a file, turning "not found" and friends into a problem line instead of an exception. */
-export const readText = async (file: string): Promise<{ text?: string; problem?: string }> => {
+const whyUnreadable = (file: string, error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${describeError(error)}`;
+  return `${displayPath(file)}: ${why}`;
+};
+
+/**
+ * Reads a whole file, up to MAX_DOCUMENT_BYTES (a larger file, /dev/zero or an endless FIFO is a
+ * problem line, not gigabytes of memory); "not found" and friends are a problem line too.
+ */
+export const readText = async (file: string, maxBytes = MAX_DOCUMENT_BYTES): Promise<{ text?: string; problem?: string }> => {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
   try {
-    // Editors on Windows often start files with a byte-order mark; no parser needs it.
-    return { text: (await readFile(file, 'utf8')).replace(/^\uFEFF/, '') };
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) return { problem: `${displayPath(file)}:1: ${documentTooLarge(bytes, maxBytes)}` };
+      chunks.push(chunk);
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${describeError(error)}`;
-    return { problem: `${displayPath(file)}: ${why}` };
+    return { problem: whyUnreadable(file, error) };
   }
+  // Editors on Windows often start files with a byte-order mark; no parser needs it.
+  return { text: Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '') };
 };
 
 // ---- YAML / JSON -------------------------------------------------------------------------
 
-const plain = (node: unknown, doc: Document): unknown => {
-  if (isAlias(node)) return plain(node.resolve(doc), doc);
-  if (isScalar(node)) {
-    const { value } = node;
-    if (value === null || value === undefined) return undefined;
-    if (typeof value === 'number' || typeof value === 'bigint') return node.source ?? String(value);
-    return value;
-  }
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      const key = plain(pair.key, doc);
-      const value = plain(pair.value, doc);
-      if (value !== undefined) out[String(key)] = value;
-    }
-    return out;
-  }
-  if (isSeq(node)) return node.items.map((item) => plain(item, doc));
-  return undefined;
-};
-
-const lineFinder = (lineCounter: LineCounter, doc: Document) => {
-  const lineAt = (node: Node | null | undefined): number | undefined =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  /** Line of the deepest node found along the path (the key of a map entry). */
-  return (root: unknown, path: readonly PropertyKey[]): number | undefined => {
-    let node = isAlias(root) ? root.resolve(doc) : root;
-    let line = lineAt(node as Node);
-    for (const part of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => String(isScalar(item.key) ? item.key.value : item.key) === String(part));
-        if (!pair) break;
-        line = lineAt(pair.key as Node) ?? line;
-        node = pair.value;
-      } else if (isSeq(node) && typeof part === 'number') {
-        node = node.items[part];
-        line = lineAt(node as Node) ?? line;
-      } else break;
-      if (isAlias(node)) node = node.resolve(doc);
-    }
-    return line;
-  };
-};
+/** Numbers become their source text (an AWS account id keeps its leading zero), null becomes absent. */
+const scalarAsText = (value: unknown, source: string | undefined): unknown =>
+  value === null || value === undefined ? undefined : typeof value === 'number' || typeof value === 'bigint' ? (source ?? String(value)) : value;
 
 export interface ParsedDocument {
   /** The document's root as plain data (absent on a syntax error). */
@@ -108,15 +84,9 @@ export interface ParsedDocument {
 
 /** Parses YAML, or JSON (YAML 1.2's JSON schema, plus JSON.parse for strictness), keeping positions. */
 export const parseStructured = (file: string, text: string, json: boolean, problems: string[]): ParsedDocument | undefined => {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, ...(json ? { schema: 'json' as const } : {}) });
-  if (doc.errors.length) {
-    for (const error of doc.errors) {
-      const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
-      problems.push(problem(file, line, '', `syntax error: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`));
-    }
-    return undefined;
-  }
+  const { parsed, problems: found } = parseYaml(text, { json });
+  for (const { line, message } of found) problems.push(problem(file, line, '', message));
+  if (!parsed) return undefined;
   if (json) {
     try {
       JSON.parse(text);
@@ -124,16 +94,24 @@ export const parseStructured = (file: string, text: string, json: boolean, probl
       const message = (error as Error).message.split('\n')[0] ?? '';
       const line = /\(line (\d+) column \d+\)/.exec(message)?.[1];
       const position = /at position (\d+)/.exec(message)?.[1];
-      const at = line ? Number(line) : position ? lineCounter.linePos(Number(position)).line : 1;
+      const at = line ? Number(line) : position ? parsed.lineAt(Number(position)) : 1;
       problems.push(problem(file, at, '', `syntax error: ${message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')}`));
       return undefined;
     }
   }
-  const find = lineFinder(lineCounter, doc);
+  const { doc } = parsed;
   const root = doc.contents;
-  const line = (path: readonly PropertyKey[]): number => find(root, path) ?? 1;
+  const line = (path: readonly PropertyKey[]): number => parsed.lineOf(path) ?? 1;
+  let value: unknown;
+  try {
+    value = parsed.plain(root, scalarAsText);
+  } catch (error) {
+    if (!(error instanceof AliasLimitError)) throw error;
+    problems.push(problem(file, error.line, '', error.message));
+    return undefined;
+  }
   return {
-    value: plain(root, doc),
+    value,
     line,
     rowsAt(path) {
       let node: unknown = root;
@@ -142,13 +120,18 @@ export const parseStructured = (file: string, text: string, json: boolean, probl
         if (isAlias(node)) node = node.resolve(doc);
       }
       if (!isSeq(node)) return [];
-      return node.items.map((item) => {
-        const rowLine = find(item, []) ?? line(path);
-        return { value: plain(item, doc), line: rowLine, lineOf: (fieldPath) => find(item, fieldPath) ?? rowLine };
+      // The whole document was expanded once above within the alias budget; rows take their part of that value.
+      const values = plain(value, path);
+      return node.items.map((item, index) => {
+        const rowLine = parsed.lineOf([], item) ?? line(path);
+        return { value: Array.isArray(values) ? values[index] : undefined, line: rowLine, lineOf: (fieldPath) => parsed.lineOf(fieldPath, item) ?? rowLine };
       });
     },
   };
 };
+
+const plain = (value: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined), value);
 
 /** JSON numbers as text, like the YAML path does (a ticket `1234` is the string "1234"); null is absent. */
 const numbersAsText = (value: unknown): unknown => {
@@ -163,68 +146,129 @@ const numbersAsText = (value: unknown): unknown => {
 // ---- list files ----------------------------------------------------------------------------
 
 export const LIST_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl', '.csv'] as const;
+/** A CSV record or JSON line longer than this is refused (a file without line breaks is not a ledger). */
+export const MAX_RECORD_BYTES = 1 << 20;
+
+export interface ListReadOptions {
+  /** `what` names a row in messages ("grant", "shift"). */
+  what: string;
+  /** Problems (syntax, shape) are pushed here. */
+  problems: string[];
+  /** A CSV file's column names, before its first row. */
+  onHeader?: (columns: string[]) => void;
+}
 
 /**
  * Rows of a list file, by extension: a YAML list, a JSON array, JSON lines or CSV with a header.
- * Problems (syntax, shape) are pushed; `what` names a row in messages ("grant", "shift").
+ * CSV and JSON lines are read as a stream, a record at a time, so a ledger of millions of rows
+ * never sits in memory as text; YAML and JSON are read whole, within MAX_DOCUMENT_BYTES.
  */
-export const readListRows = (file: string, text: string, what: string, problems: string[]): Row[] => {
+export async function* readListRows(file: string, options: ListReadOptions): AsyncGenerator<Row> {
+  const { what, problems } = options;
   const extension = extname(file).toLowerCase();
-  if (extension === '.yaml' || extension === '.yml' || extension === '.json') {
-    const json = extension === '.json';
-    const parsed = parseStructured(file, text, json, problems);
-    if (!parsed) return [];
-    if (parsed.value === undefined) return [];
-    if (!Array.isArray(parsed.value)) {
-      problems.push(problem(file, parsed.line([]), '', `expected a ${json ? 'JSON array' : 'YAML list'} of ${what}s`));
-      return [];
-    }
-    return parsed.rowsAt([]);
+  if (extension === '.jsonl') return yield* jsonLineRows(file, problems);
+  if (extension === '.csv') return yield* csvRows(file, options);
+  if (extension !== '.yaml' && extension !== '.yml' && extension !== '.json') {
+    problems.push(`${displayPath(file)}: unknown file type "${extension || basename(file)}", expected one of ${LIST_EXTENSIONS.join(', ')}`);
+    return;
   }
-  if (extension === '.jsonl') {
-    const rows: Row[] = [];
-    text.split(/\r?\n/).forEach((source, index) => {
-      if (!source.trim()) return;
-      const line = index + 1;
-      try {
-        rows.push({ value: numbersAsText(JSON.parse(source)), line, lineOf: () => line });
-      } catch (error) {
-        const message = ((error as Error).message.split('\n')[0] ?? '').replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
-        problems.push(problem(file, line, '', `syntax error: ${message}`));
-      }
-    });
-    return rows;
+  const { text, problem: unreadable } = await readText(file);
+  if (text === undefined) return void problems.push(unreadable ?? `${displayPath(file)}: cannot be read`);
+  const json = extension === '.json';
+  const parsed = parseStructured(file, text, json, problems);
+  if (!parsed || parsed.value === undefined) return;
+  if (!Array.isArray(parsed.value)) {
+    problems.push(problem(file, parsed.line([]), '', `expected a ${json ? 'JSON array' : 'YAML list'} of ${what}s`));
+    return;
   }
-  if (extension === '.csv') return readCsvRows(file, text, problems);
-  problems.push(`${displayPath(file)}: unknown file type "${extension || basename(file)}", expected one of ${LIST_EXTENSIONS.join(', ')}`);
-  return [];
-};
+  yield* parsed.rowsAt([]);
+}
 
-const readCsvRows = (file: string, text: string, problems: string[]): Row[] => {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+/** Lines of a file as a stream, each with its number; a line past MAX_RECORD_BYTES is a problem and ends the read. */
+async function* fileLines(file: string, problems: string[]): AsyncGenerator<{ text: string; line: number }> {
+  let pending = '';
+  let line = 0;
   try {
-    records = parseCsv(text, { columns: true, info: true, bom: true, skip_empty_lines: true, trim: true }) as typeof records;
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>;
+    for await (const chunk of stream) {
+      pending += chunk;
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        line += 1;
+        yield { text: pending.slice(0, newline).replace(/\r$/, ''), line };
+        pending = pending.slice(newline + 1);
+      }
+      if (pending.length > MAX_RECORD_BYTES) {
+        problems.push(problem(file, line + 1, '', `line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`));
+        return;
+      }
+    }
   } catch (error) {
+    problems.push(whyUnreadable(file, error));
+    return;
+  }
+  if (pending) yield { text: pending.replace(/\r$/, ''), line: line + 1 };
+}
+
+async function* jsonLineRows(file: string, problems: string[]): AsyncGenerator<Row> {
+  for await (const { text, line } of fileLines(file, problems)) {
+    const source = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (!source.trim()) continue;
+    try {
+      yield { value: numbersAsText(JSON.parse(source)), line, lineOf: () => line };
+    } catch (error) {
+      const message = ((error as Error).message.split('\n')[0] ?? '').replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
+      problems.push(problem(file, line, '', `syntax error: ${message}`));
+    }
+  }
+}
+
+async function* csvRows(file: string, { problems, onHeader }: ListReadOptions): AsyncGenerator<Row> {
+  const parser = parseCsvStream({
+      columns: (header: string[]) => (onHeader?.(header), header),
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      max_record_size: MAX_RECORD_BYTES,
+  });
+  // pipeline, not pipe: a file that cannot be read fails the parser, and so the loop below.
+  pipeline(createReadStream(file), parser, () => undefined);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      // An empty cell is an absent field.
+      const value = Object.fromEntries(Object.entries(record).filter(([, cell]) => cell !== ''));
+      yield { value, line: info.lines, lineOf: () => info.lines };
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && !code.startsWith('CSV_')) return void problems.push(whyUnreadable(file, error));
     const line = (error as { lines?: number }).lines ?? 1;
     problems.push(problem(file, line, '', `syntax error: ${(error as Error).message.replace(/ (at|on) line \d+$/, '')}`));
-    return [];
+  } finally {
+    parser.destroy();
   }
-  return records.map(({ record, info }) => {
-    // An empty cell is an absent field.
-    const value = Object.fromEntries(Object.entries(record).filter(([, cell]) => cell !== ''));
-    return { value, line: info.lines, lineOf: () => info.lines };
-  });
-};
+}
 
-/** Column names of a CSV file's header (to report an unknown column once, on line 1). */
-export const csvHeader = (file: string, text: string): string[] | undefined => {
-  if (extname(file).toLowerCase() !== '.csv') return undefined;
-  try {
-    const [header] = parseCsv(text, { bom: true, to_line: 1, trim: true }) as string[][];
-    return header ?? [];
-  } catch {
-    return undefined;
-  }
+/**
+ * Unknown CSV columns, reported once on line 1 and dropped from every row (so each row does not
+ * repeat the same problem): pass `onHeader` to readListRows and each row's value through `strip`.
+ */
+export const unknownColumns = (file: string, known: readonly string[], problems: string[]) => {
+  const unknown = new Set<string>();
+  return {
+    onHeader(columns: string[]): void {
+      for (const column of columns.filter((name) => !known.includes(name))) {
+        if (unknown.has(column)) continue;
+        unknown.add(column);
+        problems.push(problem(file, 1, column, unknownField(column, known)));
+      }
+    },
+    strip(value: unknown): unknown {
+      if (!unknown.size || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+      return Object.fromEntries(Object.entries(value).filter(([key]) => !unknown.has(key)));
+    },
+  };
 };
 
 // ---- validation ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { csvHeader, problem, readListRows, readText, rowIssues, unknownField, uniquePaths, withKnownFields } from './rows.ts';
+import { problem, readListRows, readText, rowIssues, unknownColumns, uniquePaths, withKnownFields } from './rows.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 export interface ScheduleOptions {
   now: Date;
@@ -27,19 +28,13 @@ const SHIFT_FIELDS = Object.keys(shiftRowSchema.shape);
 
 const DAY_MS = 86_400_000;
 
-const shiftsOfFile = (file: string, content: string, problems: string[]): Shift[] => {
-  const rows = readListRows(file, content, 'shift', problems);
-  const unknownColumns = (csvHeader(file, content) ?? []).filter((column) => !SHIFT_FIELDS.includes(column));
-  for (const column of unknownColumns) problems.push(problem(file, 1, column, unknownField(column, SHIFT_FIELDS)));
+const shiftsOfFile = async (file: string, problems: string[]): Promise<Shift[]> => {
+  const columns = unknownColumns(file, SHIFT_FIELDS, problems);
   const shifts: Shift[] = [];
-  for (const row of rows) {
-    const value =
-      unknownColumns.length && row.value && typeof row.value === 'object'
-        ? Object.fromEntries(Object.entries(row.value).filter(([key]) => !unknownColumns.includes(key)))
-        : row.value;
-    const result = shiftRowSchema.safeParse(value);
+  for await (const row of readListRows(file, { what: 'shift', problems, onHeader: columns.onHeader })) {
+    const result = shiftRowSchema.safeParse(columns.strip(row.value));
     if (!result.success) {
-      problems.push(...rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
+      appendAll(problems, rowIssues(file, row, withKnownFields(result.error.issues, SHIFT_FIELDS)));
       continue;
     }
     const start = parseIsoWithOffset(result.data.start);
@@ -80,7 +75,23 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     start: new Date(now - (options.windowDaysBack ?? 90) * DAY_MS),
     end: new Date(now + (options.windowDaysAhead ?? 30) * DAY_MS),
   };
-  const icsOptions = (file: string) => ({ file, window, personPattern: options.personPattern, personDomain: options.personDomain });
+  const icsOptions = (file: string, cut: string[]) => ({ file, window, personPattern: options.personPattern, personDomain: options.personDomain, cut });
+
+  /** An ICS document as a source: recurrences cut short by the expansion bounds make it partial. */
+  const readIcs = (content: string, file: string, target: string): SourceResult => {
+    const cut: string[] = [];
+    try {
+      const shifts = parseIcs(content, icsOptions(file, cut));
+      const coverage: Coverage = cut.length
+        ? { system: 'schedule', target, status: 'partial', error: `${cut.length} recurrence${cut.length === 1 ? '' : 's'} cut short: ${cut.join('; ')}` }
+        : { system: 'schedule', target, status: 'ok' };
+      return { shifts, coverage, problems: [] };
+    } catch (error) {
+      const problems = problemsOf(error);
+      if (!problems) throw error;
+      return { shifts: [], coverage: { system: 'schedule', target, status: 'ok' }, problems };
+    }
+  };
 
   const readSource = async (path: string): Promise<SourceResult> => {
     const target = isFeedUrl(path) ? redactUrl(path) : basename(path);
@@ -88,27 +99,15 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     if (isFeedUrl(path)) {
       const fetched = await fetchFeed(path);
       if ('error' in fetched) return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: fetched.error }, problems: [] };
-      try {
-        return { shifts: parseIcs(fetched.text, icsOptions(target)), coverage: ok, problems: [] };
-      } catch (error) {
-        const problems = problemsOf(error);
-        if (!problems) throw error;
-        return { shifts: [], coverage: ok, problems };
-      }
+      return readIcs(fetched.text, target, target);
     }
-    const { text: content, problem: unreadable } = await readText(path);
-    if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
     if (path.toLowerCase().endsWith('.ics')) {
-      try {
-        return { shifts: parseIcs(content, icsOptions(path)), coverage: ok, problems: [] };
-      } catch (error) {
-        const problems = problemsOf(error);
-        if (!problems) throw error;
-        return { shifts: [], coverage: ok, problems };
-      }
+      const { text: content, problem: unreadable } = await readText(path);
+      if (content === undefined) return { shifts: [], coverage: ok, problems: [unreadable ?? `${path}: cannot be read`] };
+      return readIcs(content, path, target);
     }
     const problems: string[] = [];
-    return { shifts: shiftsOfFile(path, content, problems), coverage: ok, problems };
+    return { shifts: await shiftsOfFile(path, problems), coverage: ok, problems };
   };
 
   const results = await Promise.all(uniquePaths(paths).map(readSource));

@@ -10,6 +10,7 @@ import type { CollectContext, CollectResult } from '../types.ts';
 import { appLevel, appPrivileged, globMatch, orgRoleLevel, repoLevel, repoPrivilege, repoPrivileged, roleFromGraphql, tokenPrivileged, type RepoPermissions } from './classify.ts';
 import { EtagCache, RateLimitExhausted, createGithubClient, type ClientStats, type ClientTuning, type GithubClient } from './client.ts';
 import { resolvePath, type GithubConfig } from './schema.ts';
+import { appendAll } from '../../src/model/collections.ts';
 
 const iso = (value: string) => new Date(value).toISOString();
 
@@ -758,10 +759,10 @@ export const collectGithub = async (config: GithubConfig, ctx: CollectContext, t
       result.coverage.push({ system: 'github', target: org, status: 'failed', error: describeError(error) });
       continue;
     }
-    result.coverage.push(...part.coverage);
-    result.principals.push(...part.principals);
-    result.entitlements.push(...part.entitlements);
-    result.credentials.push(...part.credentials);
+    appendAll(result.coverage, part.coverage);
+    appendAll(result.principals, part.principals);
+    appendAll(result.entitlements, part.entitlements);
+    appendAll(result.credentials, part.credentials);
     result.stats[org] = part.stats;
     ctx.log.info(
       `github ${org}: ${part.stats.requests} requests (quota: ${part.stats.quota.core} REST, ${part.stats.quota.graphql} GraphQL; ${part.stats.notModified} answered 304), ${part.stats.secondaryLimits} secondary and ${part.stats.primaryLimits} primary rate limits`,

@@ -6,6 +6,9 @@ import { inputErrors } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
 import { displayPath } from '../files/rows.ts';
 import { isFeedUrl } from './feed.ts';
+import { compilePersonPattern, MAX_SUMMARY_CHARS, personPatternProblem } from './pattern.ts';
+import { valueProblems } from './values.ts';
+import { maxOf } from '../../src/model/collections.ts';
 
 export interface IcsOptions {
   /** The file or (redacted) URL, for messages and each shift's `source`. */
@@ -17,10 +20,32 @@ export interface IcsOptions {
   /** Regular expression on SUMMARY for events without an ATTENDEE mailto: (named group `email`, or `user`). */
   personPattern?: string;
   personDomain?: string;
+  /**
+   * Receives `file:line: why` for each recurrence cut short by the expansion bounds (its shifts
+   * may be missing: the caller marks the source partial). Without it, a cut is a problem.
+   */
+  cut?: string[];
 }
 
-/** A recurrence expanded past this many occurrences before the window's end is refused (a runaway rule). */
+/** A recurrence is expanded at most this many occurrences up to the window's end; past it, it is cut. */
 export const MAX_OCCURRENCES = 100_000;
+/**
+ * Candidate instants ical.js may try within one document, events and time zone rules together:
+ * a rule that never matches (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`) would otherwise loop forever.
+ */
+export const MAX_RECURRENCE_STEPS = 1_000_000;
+
+class RecurrenceLimitError extends Error {}
+
+let stepsLeft = Infinity;
+// Every candidate of every ical.js recurrence iterator (events' and VTIMEZONE observances') passes
+// through check_contracting_rules; counting there bounds the loops ical.js has no bound for.
+const iteratorPrototype = ICAL.RecurIterator.prototype as unknown as { check_contracting_rules(): boolean };
+const checkContractingRules = iteratorPrototype.check_contracting_rules;
+iteratorPrototype.check_contracting_rules = function (this: unknown): boolean {
+  if (--stepsLeft < 0) throw new RecurrenceLimitError(`recurrence expansion stopped after ${MAX_RECURRENCE_STEPS.toLocaleString('en')} candidate instants in this file (a rule that never or rarely matches?)`);
+  return checkContractingRules.call(this);
+};
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 const TIME_PROPERTIES = ['dtstart', 'dtend', 'recurrence-id', 'rdate', 'exdate'] as const;
@@ -121,14 +146,19 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
   const at = (line: number, message: string): void => void problems.push({ line, message });
   const { events: eventLines, unclosed, physical } = scanLines(text);
 
-  let pattern: RegExp | undefined;
   if (options.personPattern !== undefined) {
-    try {
-      pattern = new RegExp(options.personPattern);
-    } catch (error) {
-      throw inputErrors(where, [`personPattern: invalid regular expression: ${(error as Error).message}`]);
-    }
+    const why = personPatternProblem(options.personPattern);
+    if (why) throw inputErrors(where, [`personPattern: ${why}`]);
   }
+  const pattern = options.personPattern === undefined ? undefined : compilePersonPattern(options.personPattern);
+
+  const badValues = valueProblems(text);
+  if (badValues.length) throw inputErrors(where, badValues.map(({ line, message }) => `${where}:${line}: ${message}`));
+  /** A recurrence cut short by the bounds: the caller's coverage note, else a problem. */
+  const cutShort = (line: number, message: string): void => {
+    if (options.cut) options.cut.push(`${where}:${line}: ${message}; shifts after it may be missing`);
+    else at(line, message);
+  };
 
   let parsed: unknown;
   try {
@@ -151,6 +181,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
   const shifts: Shift[] = [];
   const sourcePrefix = isFeedUrl(file) ? file : basename(file);
   let eventIndex = 0;
+  stepsLeft = MAX_RECURRENCE_STEPS;
   try {
     for (const calendar of calendars) {
       for (const zone of calendar.getAllSubcomponents('vtimezone')) {
@@ -224,7 +255,9 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
         });
         if (emails.length) return [...new Set(emails)];
         const summary = String(entry.component.getFirstPropertyValue('summary') ?? '');
-        const groups = pattern?.exec(summary)?.groups;
+        const matched = pattern?.(summary);
+        if (matched?.truncated) cutShort(lineOf(entry, 'summary'), `SUMMARY: longer than ${MAX_SUMMARY_CHARS} characters, personPattern matched its start only`);
+        const groups = matched?.match;
         if (groups?.email) {
           const address = groups.email.trim().toLowerCase();
           if (EMAIL.test(address)) return [address];
@@ -270,14 +303,14 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
           for (const item of [entry, ...related]) if (!isCancelled(item.component)) persons.set(item.component, personsOf(item));
           const event = new ICAL.Event(entry.component, { exceptions: related.map((item) => item.component), strictExceptions: true });
           const lineOfComponent = new Map([entry, ...related].map((item) => [item.component, lineOf(item)]));
-          const latestOverride = Math.max(...related.map((item) => instantOf(new ICAL.Event(item.component).recurrenceId).getTime()));
+          const latestOverride = maxOf(related.map((item) => instantOf(new ICAL.Event(item.component).recurrenceId).getTime()));
           const limit = Math.max(window.end.getTime(), latestOverride);
           const iterator = event.iterator();
           let count = 0;
           for (let next = iterator.next(); next; next = iterator.next()) {
             if (instantOf(next).getTime() >= limit) break;
             if (++count > MAX_OCCURRENCES) {
-              at(lineOf(entry), `RRULE: more than ${MAX_OCCURRENCES} occurrences before the window's end`);
+              cutShort(lineOf(entry), `RRULE: expansion stopped after ${MAX_OCCURRENCES.toLocaleString('en')} occurrences before the window's end`);
               break;
             }
             const details = event.getOccurrenceDetails(next);
@@ -287,7 +320,8 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
             if (who) emit(who, instantOf(details.startDate), instantOf(details.endDate), lineOfComponent.get(item) ?? lineOf(entry));
           }
         } catch (error) {
-          at(lineOf(entry), `invalid event: ${(error as Error).message}`);
+          if (error instanceof RecurrenceLimitError) cutShort(lineOf(entry), error.message);
+          else at(lineOf(entry), `invalid event: ${(error as Error).message}`);
         }
       }
 
@@ -301,12 +335,14 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
             const event = new ICAL.Event(entry.component);
             if (who) emit(who, instantOf(event.startDate), instantOf(event.endDate), lineOf(entry));
           } catch (error) {
-            at(lineOf(entry), `invalid event: ${(error as Error).message}`);
+            if (error instanceof RecurrenceLimitError) cutShort(lineOf(entry), error.message);
+            else at(lineOf(entry), `invalid event: ${(error as Error).message}`);
           }
         }
       }
     }
   } finally {
+    stepsLeft = Infinity;
     for (const tzid of registered) ICAL.TimezoneService.remove(tzid);
   }
   if (problems.length)

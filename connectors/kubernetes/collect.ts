@@ -12,6 +12,7 @@ import { JIT_OWNER_GROUPS, ownerKey, parseInstant } from './markers.ts';
 import { compareEntitlements, resolveCluster, type ResolveOptions } from './rbac.ts';
 import type { KubernetesConfig } from './schema.ts';
 import { SA_TOKEN_TYPE, TOKEN_TRACKING_CONFIGMAP, type ClusterSnapshot, type Wire } from './types.ts';
+import { concatAll } from '../../src/model/collections.ts';
 
 const RBAC_API = '/apis/rbac.authorization.k8s.io/v1';
 const SECRET_DATA_NOTE = 'the API server answered the metadata-only secrets list with full objects; their data was discarded unread';
@@ -289,6 +290,6 @@ export const concatSorted = <T>(lists: ReadonlyArray<readonly T[]>, compare: (a:
     last = list[list.length - 1];
   }
   // concat copies whole lists at once, far faster than pushing item by item.
-  const all = ([] as T[]).concat(...lists);
+  const all = concatAll(lists);
   return ordered ? all : all.sort(compare);
 };

@@ -8,6 +8,7 @@ import { bindingMarkers } from './markers.ts';
 import type { ClusterSnapshot, Wire } from './types.ts';
 import { tokenCredentials } from './tokens.ts';
 import { markWorkloadPaths } from './workloads.ts';
+import { appendAll, concatAll } from '../../src/model/collections.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const SYSTEM_MASTERS = 'system:masters';
@@ -105,7 +106,7 @@ export const aggregateClusterRoles = (clusterRoles: ReadonlyArray<Wire<V1Cluster
             rules.push(rule);
           }
         }
-        queue.push(...(picks.get(other) ?? []));
+        appendAll(queue, picks.get(other) ?? []);
       }
     }
     resolved.set(name, rules);
@@ -438,7 +439,7 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     );
   }
   const everyHeld = [...principals.values()];
-  notes.push(...markWorkloadPaths(everyHeld, options.classifierDisabled));
+  appendAll(notes, markWorkloadPaths(everyHeld, options.classifierDisabled));
   if (danglingSubjects.size)
     notes.push(`${danglingSubjects.size} binding subject(s) name service accounts that do not exist (whoever creates them inherits the access): ${[...danglingSubjects].sort().slice(0, 10).join(', ')}`);
 
@@ -456,9 +457,9 @@ export const resolveCluster = (snapshot: ClusterSnapshot, options: ResolveOption
     groups.push(group);
     if (group.some((entitlement) => entitlement.privileged)) privilegedPrincipals.add(principal.id);
   }
-  const entitlementList = ([] as Entitlement[]).concat(...groups);
+  const entitlementList = concatAll(groups);
   const tokens = tokenCredentials(snapshot, privilegedPrincipals, (namespace, name) => serviceAccounts.get(namespace, name));
-  notes.push(...tokens.notes);
+  appendAll(notes, tokens.notes);
   notes.unshift(
     `read ${snapshot.clusterRoles.length} ClusterRoles, ${snapshot.roles.length} Roles, ${snapshot.clusterRoleBindings.length} ClusterRoleBindings, ${snapshot.roleBindings.length} RoleBindings, ` +
       `${snapshot.serviceAccounts.length} ServiceAccounts${snapshot.namespaces ? `, ${snapshot.namespaces.length} Namespaces` : ''}${snapshot.tokenSecrets ? `, ${snapshot.tokenSecrets.length} token Secrets` : ''}`,

@@ -11,7 +11,7 @@ import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
 import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
 import { globMatches } from '../engine/glob.ts';
-import { evaluate } from '../engine/evaluate.ts';
+import { evaluateScan } from '../engine/evaluate.ts';
 import { withoutUnverifiable } from '../engine/unverifiable.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
@@ -128,10 +128,13 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  const verified = withoutUnverifiable(evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now }), desired.unverifiableLedger);
-  for (const [system, count] of verified.unverifiable)
-    log.warn(`${count} ${system} finding(s) left out as unverifiable: a ledger source covering ${system} could not be read`);
-  const findings = verified.findings;
+  // A schedule source that failed or was cut short may have held anyone's shift (its names are unknown).
+  const dutyInDoubt = desired.coverage.some((row) => row.system === 'schedule' && row.status !== 'ok');
+  const evaluated = evaluateScan({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now, scheduleInDoubt: () => dutyInDoubt });
+  // A JIT tool's ledger that could not be read may have held any grant of the systems it covers.
+  const { findings, unverifiable: ledgerInDoubt } = withoutUnverifiable(evaluated.findings, desired.unverifiableLedger);
+  if (ledgerInDoubt.length) log.warn(`${ledgerInDoubt.length} finding(s) left out as unverifiable: a ledger source covering ${desired.unverifiableLedger.join(', ')} could not be read`);
+  const unverifiable = [...evaluated.unverifiable, ...ledgerInDoubt];
   const report = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),
@@ -140,6 +143,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     coverage: [...inventory.coverage, ...desired.coverage],
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
     ...(baseline ? { baseline } : {}),
+    unverifiable,
   });
 
   const written: string[] = [];
@@ -173,7 +177,10 @@ export const summarize = (report: Report, written: readonly string[]): string =>
   const incomplete = report.coverage.filter((row) => row.status !== 'ok');
   if (incomplete.length) {
     lines.push(`INCOMPLETE: ${incomplete.length} source${incomplete.length === 1 ? '' : 's'} not fully read:`);
-    for (const row of incomplete) lines.push(`  ${row.system}:${row.target} ${row.status}${row.error ? ` — ${row.error}` : ''}`);
+    for (const row of incomplete) {
+      lines.push(`  ${row.system}:${row.target} ${row.status}${row.error ? ` — ${row.error}` : ''}`);
+      if (row.unverifiable?.length) lines.push(`    ${row.unverifiable.length} finding${row.unverifiable.length === 1 ? '' : 's'} depending on it not verified (listed in the reports, not counted)`);
+    }
   }
   for (const path of written) lines.push(`wrote ${path}`);
   return `${lines.join('\n')}\n`;

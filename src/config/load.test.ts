@@ -45,4 +45,41 @@ describe('config', () => {
     writeFileSync(join(dir, 'dutybound.yaml'), 'rules:\n  graceMinutes: [1\n');
     expect(() => loadConfig(undefined, dir, {})).toThrowError(/dutybound\.yaml[\s\S]*line \d/);
   });
+
+  it('refuses an alias bomb with its line, as an input error (no stack trace)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dutybound-config-'));
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let level = 1; level < 9; level += 1) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    writeFileSync(join(dir, 'dutybound.yaml'), `rules:\n  graceMinutes: 5\nx:\n  ${levels.join('\n  ')}\n`);
+    const error = (() => {
+      try {
+        loadConfig(undefined, dir, {});
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems.join('\n')).toMatch(/^line 5: .*alias/);
+  });
+
+  it('names the line of a bad value and of each unknown key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dutybound-config-'));
+    writeFileSync(join(dir, 'dutybound.yaml'), 'ledger: [grants.yaml]\nrules:\n  graceMinutes: soon\nrulez: {}\n');
+    const error = (() => {
+      try {
+        loadConfig(undefined, dir, {});
+      } catch (caught) {
+        return caught as InputError;
+      }
+    })();
+    expect(error?.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^line 3: rules\.graceMinutes: expected number/), 'line 4: rulez: unknown key "rulez"']));
+  });
+
+  it('refuses a config that is not a regular file', () => {
+    expect(() => loadConfig('/dev/zero', '/', {})).toThrowError(/not a regular file/);
+  });
 });

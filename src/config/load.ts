@@ -1,11 +1,19 @@
 // Reads dutybound.yaml (or .json), substitutes ${ENV} references, validates it with zod
 // and resolves relative paths against the file's directory.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { InputError, inputErrors } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
+import { documentTooLarge, MAX_DOCUMENT_BYTES, parseYaml } from './yaml.ts';
+
+/** The config's text: a regular file within the document size limit (never /dev/zero or a FIFO). */
+const readDocument = (file: string): string => {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError(`${file}: not a regular file`);
+  if (stat.size > MAX_DOCUMENT_BYTES) throw new InputError(`${file}: ${documentTooLarge(stat.size)}`);
+  return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+};
 
 export interface LoadedConfig {
   config: Config;
@@ -17,11 +25,19 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_FILES = ['dutybound.yaml', 'dutybound.yml', 'dutybound.json'];
 
-/** `rules.graceMinutes: expected number, received string` — zod issues as one line each. */
-export const formatZodIssues = (error: z.ZodError, prefix = ''): string[] =>
-  error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return `${path || '(root)'}: ${issue.message.replace(/^Invalid input: /, '')}`;
+/** Line of a path in the document read, when known. */
+export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
+
+/** `line 4: rules.graceMinutes: expected number, received string` — zod issues as one line each (unknown keys one each). */
+export const formatZodIssues = (error: z.ZodError, prefix = '', lineOf?: LineOf): string[] =>
+  error.issues.flatMap((issue) => {
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    return paths.map((issuePath) => {
+      const path = [prefix, ...issuePath.map(String)].filter(Boolean).join('.');
+      const message = issue.code === 'unrecognized_keys' ? `unknown key "${String(issuePath.at(-1))}"` : issue.message.replace(/^Invalid input: /, '');
+      const line = lineOf?.(issuePath);
+      return `${line === undefined ? '' : `line ${line}: `}${path || '(root)'}: ${message}`;
+    });
   });
 
 const substituteEnv = (value: unknown, env: NodeJS.ProcessEnv, missing: string[]): unknown => {
@@ -41,12 +57,12 @@ export const resolvePath = (baseDir: string, path: string): string =>
   /^https?:\/\//.test(path) || isAbsolute(path) ? path : resolve(baseDir, path.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
 
 /** Parse and validate a config object already read from `file` (for tests and the demo). */
-export const parseConfig = (raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): Config => {
+export const parseConfig = (raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env, lineOf?: LineOf): Config => {
   const missing: string[] = [];
   const substituted = substituteEnv(raw ?? {}, env, missing);
   if (missing.length) throw inputErrors(file, missing.map((name) => `environment variable ${name} is referenced but not set`));
   const result = configSchema.safeParse(substituted);
-  if (!result.success) throw inputErrors(file, formatZodIssues(result.error));
+  if (!result.success) throw inputErrors(file, formatZodIssues(result.error, '', lineOf));
   return result.data;
 };
 
@@ -54,15 +70,10 @@ export const loadConfig = (configPath: string | undefined, cwd = process.cwd(), 
   const file = configPath ? resolve(cwd, configPath) : DEFAULT_CONFIG_FILES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
   if (!file) return { config: parseConfig({}, '(defaults)', env), baseDir: cwd };
   if (!existsSync(file)) throw new InputError(`${file}: config file not found`);
-  const text = readFileSync(file, 'utf8');
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length) {
-    throw inputErrors(
-      file,
-      document.errors.map((error) => `line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`),
-    );
-  }
-  const config = parseConfig(document.toJS(), file, env);
+  const { parsed, problems } = parseYaml(readDocument(file), { json: extname(file).toLowerCase() === '.json' });
+  const read = parsed?.toJs();
+  if (!parsed || read?.problem) throw inputErrors(file, [...problems, ...(read?.problem ? [read.problem] : [])].map(({ line, message }) => `line ${line}: ${message}`));
+  const config = parseConfig(read?.value, file, env, (path) => parsed.lineOf(path));
   const baseDir = dirname(file);
   return {
     file,

@@ -1,6 +1,7 @@
 // dutybound.yaml: one zod schema with a default for every threshold. Each privilege
 // connector contributes its own section (its `configSchema`), keyed by its id.
 import { z } from 'zod';
+import { personPatternProblem } from '../../connectors/ical/pattern.ts';
 import { connectors, ledgerSources } from '../../connectors/index.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
@@ -43,8 +44,12 @@ const icalSchema = z
   .object({
     personPattern: z
       .string()
+      .superRefine((value, ctx) => {
+        const why = personPatternProblem(value);
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+      })
       .optional()
-      .describe('Regular expression applied to an event SUMMARY when it has no ATTENDEE mailto:, with a named group `email` (e.g. "On call: (?<email>\\\\S+@\\\\S+)").'),
+      .describe('Regular expression (RE2 syntax, linear time: no lookarounds or backreferences) applied to an event SUMMARY when it has no ATTENDEE mailto:, with a named group `email` (e.g. "On call: (?<email>\\\\S+@\\\\S+)").'),
     personDomain: z.string().optional().describe('Appended as @domain when the pattern captures a bare user name in a group `user`.'),
   })
   .strict()

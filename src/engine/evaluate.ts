@@ -13,12 +13,13 @@ import {
   type Principal,
   type Shift,
   type System,
+  type Unverifiable,
 } from '../model/index.ts';
 import { rules as allRules } from '../rules/index.ts';
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from '../rules/types.ts';
 import { globMatcher } from './glob.ts';
 import { linkIdentities } from './identities.ts';
-import { indexGrants, indexShifts, inWindow } from './match.ts';
+import { indexGrants, indexShifts, inWindow, type IndexedGrant } from './match.ts';
 
 export interface EvaluateInput {
   inventory: Pick<Inventory, 'principals' | 'entitlements' | 'credentials'>;
@@ -29,6 +30,18 @@ export interface EvaluateInput {
   now: Date;
   /** The rules to run (default: all); for tests. */
   rules?: readonly Rule[];
+  /**
+   * Whether a schedule's shifts may be incomplete (a schedule source failed or was cut short).
+   * A finding that an open on-call grant bound to such a schedule could have prevented is
+   * not a finding: it is returned as unverifiable.
+   */
+  scheduleInDoubt?: (schedule: string) => boolean;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  /** Findings that depend on duty data that could not be read, sorted like findings. */
+  unverifiable: Unverifiable[];
 }
 
 const MINUTE_MS = 60_000;
@@ -77,7 +90,32 @@ const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined)
   return groups;
 };
 
-export const evaluate = (input: EvaluateInput): Finding[] => {
+/** The findings only (unverifiable ones left out). */
+export const evaluate = (input: EvaluateInput): Finding[] => evaluateScan(input).findings;
+
+/** The schedule of an open on-call grant among `matching` whose shifts are in doubt, if any. */
+const doubtfulSchedule = (matching: readonly IndexedGrant[], nowMs: number, inDoubt: ((schedule: string) => boolean) | undefined): string | undefined => {
+  if (!inDoubt) return undefined;
+  for (const grant of matching) if (grant.grant.onCall !== undefined && inWindow(grant, nowMs) && inDoubt(grant.grant.onCall)) return grant.grant.onCall;
+  return undefined;
+};
+
+const asUnverifiable = (finding: Finding, schedule: string): Unverifiable => ({
+  id: finding.id,
+  rule: finding.rule,
+  severity: finding.severity,
+  system: finding.system,
+  target: finding.target,
+  principal: finding.principal,
+  person: finding.person,
+  privilege: finding.privilege,
+  resource: finding.resource,
+  grant: finding.grant,
+  schedule,
+  message: `${finding.message} Not verified: the shifts of schedule ${schedule} could not all be read.`,
+});
+
+export const evaluateScan = (input: EvaluateInput): Evaluation => {
   const { inventory, config } = input;
   const nowMs = input.now.getTime();
   const disabled = new Set(config.rules.disabled);
@@ -94,6 +132,7 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
   const isPrivileged = privilegeClassifier(config.privileged);
 
   const findings: Finding[] = [];
+  const unverifiable: Unverifiable[] = [];
   // One object literal of one shape per finding (no spreads): a million findings stay cheap to build and hold.
   const emit = (meta: RuleMeta, draft: FindingDraft, person: string | null): void => {
     findings.push({
@@ -149,6 +188,8 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
         const draft = rule.evaluate(facts, context);
         if (draft) {
           emit(rule.meta, draft, identities.personOf(entitlement.principal));
+          const schedule = doubtfulSchedule(matching, nowMs, input.scheduleInDoubt);
+          if (schedule !== undefined) unverifiable.push(asUnverifiable(findings.pop()!, schedule));
           break;
         }
       }
@@ -187,5 +228,5 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
     }
   }
 
-  return sortFindings(findings);
+  return { findings: sortFindings(findings), unverifiable: sortFindings(unverifiable as Finding[]) as unknown as Unverifiable[] };
 };

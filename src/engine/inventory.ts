@@ -4,6 +4,7 @@ import { formatZodIssues } from '../config/load.ts';
 import { InputError, inputErrors } from '../errors.ts';
 import { emptyInventory, type Credential, type Entitlement, type Inventory, type Principal } from '../model/index.ts';
 import { inventorySchema } from '../model/schema.ts';
+import { appendAll } from '../model/collections.ts';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -17,7 +18,7 @@ export const mergeInventories = (collectedAt: string, parts: readonly Omit<Inven
   const entitlements = new Map<string, Entitlement>();
   const credentials = new Map<string, Credential>();
   for (const part of parts) {
-    merged.coverage.push(...part.coverage);
+    appendAll(merged.coverage, part.coverage);
     for (const principal of part.principals) principals.set(principal.id, { ...principals.get(principal.id), ...principal });
     for (const entitlement of part.entitlements) entitlements.set(entitlementKey(entitlement), entitlement);
     for (const credential of part.credentials) credentials.set(credential.id, credential);

@@ -1,24 +1,26 @@
-// A finding that rests on a source that could not be read is not a finding: with a JIT tool's
-// table unreachable, access it approved would look like standing privilege. Such findings are
-// left out and counted, never reported as drift.
-import type { Finding, System } from '../model/index.ts';
+// A finding that rests on a ledger source that could not be read is not a finding: with a JIT
+// tool's table unreachable, access it approved would look like standing privilege. Such findings
+// are listed as unverifiable under that source's coverage row, never reported as drift.
+import type { Finding, System, Unverifiable } from '../model/index.ts';
 
 /** The rules whose findings depend on the ledger (a missing row would make them fire). */
 export const LEDGER_RULES: ReadonlySet<string> = new Set(['revoked-grant', 'expired-grant', 'off-call', 'standing-privilege', 'expired-exception']);
 
 export interface Verified {
   findings: Finding[];
-  /** Findings left out, by system. */
-  unverifiable: Map<System, number>;
+  /** The findings left out, each saying why (no `schedule`: they depend on the ledger). */
+  unverifiable: Unverifiable[];
 }
 
 export const withoutUnverifiable = (findings: readonly Finding[], ledgerSystems: readonly System[]): Verified => {
-  const unverifiable = new Map<System, number>();
+  const unverifiable: Unverifiable[] = [];
   if (!ledgerSystems.length) return { findings: [...findings], unverifiable };
   const systems = new Set(ledgerSystems);
   const kept = findings.filter((finding) => {
     if (!systems.has(finding.system) || !LEDGER_RULES.has(finding.rule)) return true;
-    unverifiable.set(finding.system, (unverifiable.get(finding.system) ?? 0) + 1);
+    const { id, rule, severity, system, target, principal, person, privilege, resource, grant } = finding;
+    const known = Object.fromEntries(Object.entries({ privilege, resource, grant }).filter(([, value]) => value !== undefined));
+    unverifiable.push({ id, rule, severity, system, target, principal, person, ...known, message: `${finding.message} Not verified: a ledger source covering ${system} could not be read.` });
     return false;
   });
   return { findings: kept, unverifiable };

@@ -89,7 +89,18 @@ export interface Coverage {
   error?: string;
   /** Free-form notes that are not failures (an endpoint absent on this plan…). */
   notes?: string[];
+  /** Report only: findings that would fire but depend on what this source failed to read. */
+  unverifiable?: Unverifiable[];
 }
+
+/**
+ * A finding that depends on duty data a schedule source failed to give (missing duty data is
+ * not "nobody is on call"): never reported as a finding, listed under that source's coverage row.
+ */
+export type Unverifiable = Pick<
+  Finding,
+  'id' | 'rule' | 'severity' | 'system' | 'target' | 'principal' | 'person' | 'privilege' | 'resource' | 'grant' | 'schedule' | 'message'
+>;
 
 export interface Inventory {
   schemaVersion: 1;

@@ -14,7 +14,10 @@ export const parseIsoWithOffset = (value: string): Date | undefined => {
   if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d || wall.getUTCHours() !== h || wall.getUTCMinutes() !== mi)
     return undefined;
   if (!zulu && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return undefined;
-  const offset = zulu ? 'Z' : `${sign}${offsetHours}:${offsetMinutes}`;
-  const instant = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`);
+  if (s > 59) return undefined;
+  const offsetMs = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  // Milliseconds from the fraction, truncated as Date's own parser does.
+  const millis = fraction ? Math.floor(Number(`0${fraction}`) * 1000 + 1e-9) : 0;
+  const instant = new Date(wall.getTime() + millis - offsetMs);
   return Number.isNaN(instant.getTime()) ? undefined : instant;
 };

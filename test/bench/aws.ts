@@ -12,6 +12,7 @@ import { awsSchema } from '../../connectors/aws/schema.ts';
 import { silentLogger } from '../../connectors/types.ts';
 import { createAwsEstate, type FakeAwsEstate } from '../../src/sim/aws/estate.ts';
 import { startAwsFake } from '../../src/sim/aws/server.ts';
+import { appendAll, maxOf, minOf } from '../../src/model/collections.ts';
 
 interface Stats {
   byOperation: Record<string, number>;
@@ -63,7 +64,7 @@ if (!isMainThread) {
     const sts = new STSClient(client);
     const org = new OrganizationsClient(client);
     const ids: string[] = [];
-    for await (const page of paginateListAccounts({ client: org }, {})) ids.push(...(page.Accounts ?? []).map((a) => a.Id!));
+    for await (const page of paginateListAccounts({ client: org }, {})) appendAll(ids, (page.Accounts ?? []).map((a) => a.Id!));
     await Promise.all(
       ids.map(async (id) => {
         const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${id}:role/DutyboundReadOnly`, RoleSessionName: 'bench' }))).Credentials!;
@@ -139,16 +140,16 @@ if (!isMainThread) {
 
   console.log(`dutybound AWS benchmark: ${accounts} accounts × ${principals} principals, ${latencyMs} ms per call (fake AWS in a worker thread)`);
   console.log(`  collected: ${fmt(parallel.result.principals.length)} principals, ${fmt(parallel.result.entitlements.length)} entitlements, ${fmt(parallel.result.credentials.length)} credentials; coverage ${failed.length ? `NOT ok: ${JSON.stringify(failed)}` : 'ok everywhere'}`);
-  console.log(`  API calls per account: min ${Math.min(...perAccount)}, max ${Math.max(...perAccount)} (AssumeRole + GetAccountAuthorizationDetails pages + 4 credential-report calls) + ${orgCalls} ListAccounts for the whole Organization; total ${stats.total}`);
+  console.log(`  API calls per account: min ${minOf(perAccount)}, max ${maxOf(perAccount)} (AssumeRole + GetAccountAuthorizationDetails pages + 4 credential-report calls) + ${orgCalls} ListAccounts for the whole Organization; total ${stats.total}`);
   console.log(`    by operation: ${JSON.stringify(stats.byOperation)}`);
   console.log(`  wall time, all accounts at once (concurrency ${accounts}): median ${fmt(collectMs)} ms of ${collectTimes.map((t) => fmt(t)).join(', ')}`);
   console.log(`  bare per-account call chain, accounts in parallel (SDK only, nothing built): median ${fmt(bareMs)} ms of ${bareTimes.map((t) => fmt(t)).join(', ')}, ${bareStats.total} calls`);
-  console.log(`  ratio dutybound / bare chain: median ${fmt(collectMs / bareMs)}×, best of each ${fmt(Math.min(...collectTimes) / Math.min(...bareTimes))}× (target ≤ 1.5×)`);
+  console.log(`  ratio dutybound / bare chain: median ${fmt(collectMs / bareMs)}×, best of each ${fmt(minOf(collectTimes) / minOf(bareTimes))}× (target ≤ 1.5×)`);
   console.log(`  wall time with the default concurrency (${awsSchema.parse({}).concurrency} accounts at once): ${fmt(defaultConcurrency.ms)} ms`);
   console.log(`  with resolveAccessKeyIds (real key ids): ${fmt((withKeyIds.total - stats.total) / accounts)} more calls per account (one ListAccessKeys per user with a key)`);
   console.log(`  Prowler-style per-user collection, same estate: ${fmt(sum(prowler) / accounts)} calls per account, ${fmt(sum(prowler))} in all (${fmt(sum(prowler) / stats.total)}× dutybound's)`);
   console.log(`  peak RSS: ${fmt(process.resourceUsage().maxRSS / 1024)} MB (collector and fake together); main-thread heap in use at the end (the last inventories still referenced): ${fmt(process.memoryUsage().heapUsed / 1048576)} MB`);
   // Calls are deterministic and hold the target; wall time on a shared machine is reported, not enforced.
-  if (failed.length || Math.max(...perAccount) > 10) process.exitCode = 1;
+  if (failed.length || maxOf(perAccount) > 10) process.exitCode = 1;
   await worker.terminate();
 }

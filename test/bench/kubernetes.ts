@@ -11,6 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { maxOf } from '../../src/model/collections.ts';
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 20);
 const BINDINGS = Number(process.env.BENCH_BINDINGS ?? 3000);
@@ -99,7 +100,7 @@ const run = async () => {
     const slowest = stats.reduce((a, b) => (b.total > a.total ? b : a));
     // The chain of pages one cluster needs when every list is read one page after another (latency alone).
     const chainMs = slowest.total * LATENCY_MS;
-    const longestList = Math.max(...stats.flatMap((s) => Object.values(s.byOperation)));
+    const longestList = maxOf(stats.flatMap((s) => Object.values(s.byOperation)));
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const fullWall = median(rounds.map((r) => r.full.wallMs));
     const listsWall = median(rounds.map((r) => r.lists.wallMs));
@@ -124,7 +125,7 @@ const run = async () => {
       wallOverLatencyOnlyChain: Number((fullWall / chainMs).toFixed(2)),
       cores: availableParallelism(),
       longestListPages: longestList,
-      peakRssMb: Math.max(...rounds.map((r) => r.full.peakRssMb)),
+      peakRssMb: maxOf(rounds.map((r) => r.full.peakRssMb)),
     };
     console.log(JSON.stringify(figures, null, 2));
     console.log(

@@ -48,7 +48,7 @@ const scan = async (holdings: [string, string][], team: string, now: string, env
   writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory(holdings)));
   writeFileSync(join(dir, 'dutybound.yaml'), `awsTeam:\n${team}`);
   const run = await cli(['scan', '--config', join(dir, 'dutybound.yaml'), '--inventory', join(dir, 'inventory.json'), '--now', now, '--out', '-', '--format', 'json', '--quiet'], env);
-  return { run, report: run.stdout ? (JSON.parse(run.stdout) as { complete: boolean; coverage: { target: string; status: string }[]; findings: { rule: string; principal: string; grant?: string; message: string; evidence?: Record<string, string> }[] }) : undefined };
+  return { run, report: run.stdout ? (JSON.parse(run.stdout) as { complete: boolean; coverage: { target: string; status: string; unverifiable?: unknown[] }[]; findings: { rule: string; principal: string; grant?: string; message: string; evidence?: Record<string, string> }[] }) : undefined };
 };
 
 describe('scan with AWS TEAM as the ledger', () => {
@@ -95,9 +95,15 @@ describe('scan with AWS TEAM as the ledger', () => {
       const { run, report } = await scan([['dana.fischer', 'AdministratorAccess']], '  table: TEAM-requests\n', '2026-11-20T14:00:00Z', env());
       expect(run.code).toBe(3);
       expect(report!.complete).toBe(false);
-      expect(report!.coverage).toContainEqual(expect.objectContaining({ target: 'aws-team:TEAM-requests', status: 'failed' }));
+      expect(report!.coverage).toContainEqual(
+        expect.objectContaining({
+          target: 'aws-team:TEAM-requests',
+          status: 'failed',
+          unverifiable: [expect.objectContaining({ rule: 'standing-privilege', principal: `aws:identitycenter:${STORE}/user/dana.fischer`, message: expect.stringMatching(/Not verified: a ledger source covering aws could not be read\.$/) })],
+        }),
+      );
       expect(report!.findings).toEqual([]);
-      expect(run.stderr).toMatch(/1 aws finding\(s\) left out as unverifiable/);
+      expect(run.stderr).toMatch(/1 finding\(s\) left out as unverifiable: a ledger source covering aws could not be read/);
     });
 
     it('still reports what the ledger decides when the table answers', async () => {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../server.ts';
 import type { GithubEstate, GithubOrgSeed, GithubRepoSeed, GithubSecretSeed, GithubTeamSeed, RepoRole } from './estate.ts';
+import { maxOf } from '../../model/collections.ts';
 
 export interface GithubFakeFaults {
   /** 1-based call numbers answered with a secondary rate limit (403 + `retry-after`). */
@@ -611,7 +612,7 @@ export const startGithubFake = async (estate: GithubEstate, options: GithubFakeO
       if (rest === '/keys' && method === 'POST') {
         const body = JSON.parse(request.body || '{}') as { title?: string; key?: string; read_only?: boolean };
         if (!body.key) return error(422, 'Validation Failed', operation);
-        const id = Math.max(0, ...(repo.deployKeys ?? []).map((k) => k.id), ...live.orgs.flatMap((o) => (o.repos ?? []).flatMap((r) => (r.deployKeys ?? []).map((k) => k.id)))) + 1;
+        const id = maxOf([...(repo.deployKeys ?? []).map((k) => k.id), ...live.orgs.flatMap((o) => (o.repos ?? []).flatMap((r) => (r.deployKeys ?? []).map((k) => k.id)))], 0) + 1;
         const created = { id, title: body.title ?? '', readOnly: body.read_only ?? true, createdAt: new Date().toISOString(), lastUsed: null };
         repo.deployKeys = [...(repo.deployKeys ?? []), created];
         return {

@@ -1,0 +1,90 @@
+// Small hostile files for the ledger, schedule and people readers: each ends quickly, within a
+// memory ceiling, as an input error naming file and line (never a hang, a crash or gigabytes).
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot, runBounded } from '../../test/fixtures/bounded.ts';
+import { loadLedger, loadPeople } from './index.ts';
+import { failure, scratch } from './test-helpers.ts';
+
+const { dir, write } = scratch('dutybound-hostile-');
+
+/** Nine levels of nine aliases each: 9^9 (387 million) strings once expanded. */
+const aliasBomb = (indent: string): string[] => {
+  const lines = [`${indent}a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
+  for (let level = 1; level < 9; level += 1) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    lines.push(`${indent}${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+  }
+  return lines;
+};
+
+/** Runs `call` (an expression over the files connectors) in a child with 256 MB of heap and 30 s; returns what it printed. */
+const bounded = async (call: string): Promise<string> => {
+  const run = await runBounded(
+    `import * as files from '${projectRoot}connectors/files/index.ts';
+     try { await ${call}; console.log('loaded'); } catch (error) { console.log(error.name, error.problems?.join('\\n')); }`,
+    { maxOldSpaceMb: 256, timeoutMs: 30_000 },
+  );
+  expect(run.timedOut).toBe(false);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run.stdout;
+};
+
+describe('hostile list files', () => {
+  it('an alias bomb in a ledger is an input error at the alias, in bounded memory', async () => {
+    const path = write('bomb-grants.yaml', ['- id: GR-1', '  subject: a@example.com', '  system: aws', '  extra:', ...aliasBomb('    ')].join('\n'));
+    const out = await bounded(`files.loadLedger([${JSON.stringify(path)}])`);
+    expect(out).toMatch(/^InputError .*bomb-grants\.yaml:10: too many aliases/m);
+  });
+
+  it('an alias bomb in a people file is an input error, in bounded memory', async () => {
+    const path = write('bomb-people.yaml', ['people: []', 'x:', ...aliasBomb('  ')].join('\n'));
+    const out = await bounded(`files.loadPeople(${JSON.stringify(path)})`);
+    expect(out).toMatch(/^InputError .*bomb-people\.yaml:8: too many aliases/m);
+  });
+
+  it('an alias bomb in a shift list is an input error, in bounded memory', async () => {
+    const path = write('bomb-shifts.yaml', ['- schedule: x', '  extra:', ...aliasBomb('    ')].join('\n'));
+    const out = await bounded(`files.loadSchedules([${JSON.stringify(path)}], { now: new Date('2026-11-20T00:00:00Z') })`);
+    expect(out).toMatch(/^InputError .*bomb-shifts\.yaml:8: too many aliases/m);
+  });
+
+  it('an endless file (a link to /dev/zero) is refused past the size limit, in bounded memory', async () => {
+    const yaml = join(dir, 'zero.yaml');
+    const jsonl = join(dir, 'zero.jsonl');
+    const csv = join(dir, 'zero.csv');
+    for (const path of [yaml, jsonl, csv]) symlinkSync('/dev/zero', path);
+    const out = await bounded(`files.loadLedger(${JSON.stringify([yaml, jsonl, csv])})`);
+    expect(out).toMatch(/zero\.yaml:1: document too large/);
+    expect(out).toMatch(/zero\.jsonl:1: line longer than 1 MiB/);
+    expect(out).toMatch(/zero\.csv:1: syntax error: Max Record Size/);
+  });
+
+  it('a 125,000-row CSV ledger loads (no spread of a large list into a call)', async () => {
+    const header = 'id,subject,system,target,privilege,start,end,approver,ticket';
+    const rows = Array.from(
+      { length: 125_000 },
+      (_, index) => `GR-${index},user${index % 5000}@example.com,aws,012345678901,AdministratorAccess,2026-11-01T10:00:00Z,2026-11-01T12:00:00Z,lead@example.com,T-${index}`,
+    );
+    const path = write('large.csv', `${header}\n${rows.join('\n')}\n`);
+    const grants = await loadLedger([path]);
+    expect(grants).toHaveLength(125_000);
+    expect(grants.at(-1)).toMatchObject({ id: 'GR-124999', source: 'large.csv:125001' });
+  });
+
+  it('a 125,000-row ledger with a problem in every row reports them all, in line order', async () => {
+    const rows = Array.from({ length: 125_000 }, (_, index) => JSON.stringify({ id: `GR-${index}`, subject: 'nobody', system: 'aws', start: '2026-11-01T10:00:00Z', end: '2026-11-01T12:00:00Z' }));
+    const path = write('bad-large.jsonl', rows.join('\n'));
+    const error = await failure(loadLedger([path]));
+    expect(error.problems).toHaveLength(125_000);
+    expect(error.problems[124_999]).toMatch(/bad-large\.jsonl:125000: subject: expected an email or a principal id/);
+  });
+
+  it('people: an unknown file is still an input error naming it', async () => {
+    const error = await failure(loadPeople(join(dir, 'missing.yaml')));
+    expect(error.problems[0]).toMatch(/missing\.yaml: file not found/);
+  });
+});
