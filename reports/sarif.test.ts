@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/model/index.ts';
+import { effectiveCatalogue, rulesMarkdown } from '../src/rules/index.ts';
 import { findRealData } from '../test/realdata.ts';
 import { findingUri, MAX_RESULTS_PER_RUN, sarifRenderer } from './sarif.ts';
 import { renderToString } from './stream.ts';
@@ -31,7 +33,7 @@ interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   properties: Record<string, unknown>;
 }
-interface SarifRule { id: string; name: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; defaultConfiguration: { level: string }; properties: { 'security-severity': string; tags: string[] } }
+interface SarifRule { id: string; name: string; helpUri: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; defaultConfiguration: { level: string }; properties: { 'security-severity': string; tags: string[] } }
 interface SarifLog {
   version: string;
   runs: {
@@ -75,7 +77,8 @@ describe('report.sarif', () => {
       name: 'RevokedGrant',
       shortDescription: { text: meta?.title },
       fullDescription: { text: meta?.description },
-      help: { text: meta?.remediation, markdown: meta?.remediation },
+      helpUri: 'https://github.com/dutybound/dutybound/blob/main/docs/rules.md#revoked-grant',
+      help: { text: `${meta?.description}\n\nRemediation: ${meta?.remediation}`, markdown: expect.stringContaining(`**Remediation.** ${meta?.remediation}`) },
       defaultConfiguration: { level: 'error' },
     });
     const bySeverity = Object.fromEntries(driver?.rules.map((r) => [r.id, [r.properties['security-severity'], r.defaultConfiguration.level]]) ?? []);
@@ -108,6 +111,42 @@ describe('report.sarif', () => {
       expect(r.properties.credential).toBe(f.credential);
       expect(r.properties.since).toBe(f.since);
     });
+  });
+
+  it('carries a configured severity to the rule and to GitHub\'s security-severity', async () => {
+    const rules = effectiveCatalogue({ 'standing-privilege': 'critical', 'unused-privilege': 'medium' });
+    const log = JSON.parse(await renderToString(sarifRenderer, sampleReport(3), { rules })) as SarifLog;
+    const of = (id: string) => log.runs[0]?.tool.driver.rules.find((rule) => rule.id === id);
+    expect(of('standing-privilege')?.properties['security-severity']).toBe('9.5');
+    expect(of('standing-privilege')?.defaultConfiguration.level).toBe('error');
+    expect(of('unused-privilege')?.properties['security-severity']).toBe('5.5');
+    expect(of('off-call')?.properties['security-severity']).toBe('8.0');
+  });
+
+  it('points a result at the ledger row of its grant when the repository holds it, and keeps the synthetic path otherwise', async () => {
+    const report = sampleReport(0, { findings: sampleFindings(6) });
+    const withGrant = report.findings.find((f) => f.grant !== undefined)!;
+    const locate = (f: Finding) => (f.grant === withGrant.grant ? { uri: 'ledger/grants.yaml', line: 42 } : undefined);
+    const results = (JSON.parse(await renderToString(sarifRenderer, report, { rules: sampleRules, locate })) as SarifLog).runs[0]!.results;
+    const located = results.filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'ledger/grants.yaml');
+    expect(located.length).toBeGreaterThan(0);
+    for (const r of located) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'ledger/grants.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 42 } });
+    for (const r of results.filter((result) => !located.includes(result))) expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^dutybound\//);
+  });
+
+  it('gives the evidence in the message\'s Markdown, inert', async () => {
+    const [result] = (await parse(sampleReport(0, { findings: [hostileFinding] }))).runs[0]!.results as (SarifResult & { message: { markdown: string } })[];
+    const markdown = result!.message.markdown;
+    expect(markdown).not.toMatch(/<(script|img|b|i)\b/i);
+    expect(markdown).not.toMatch(/(?<!\\)\]\(/);
+    expect(markdown).toContain('- **&lt;b&gt;key&lt;/b&gt;**: &lt;i&gt;value&lt;/i&gt; \\| pipe');
+    expect(markdown).toContain('- **shift**: line1<br>line2');
+  });
+
+  it('links each rule to its section of docs/rules.md, which is current', () => {
+    const committed = readFileSync(fileURLToPath(new URL('../docs/rules.md', import.meta.url)), 'utf8');
+    expect(committed, 'run npm run docs').toBe(rulesMarkdown());
+    for (const meta of sampleRules) expect(committed).toContain(`\n## ${meta.id}\n`);
   });
 
   it('states new or unchanged against a baseline, and nothing without one', async () => {

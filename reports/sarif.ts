@@ -2,8 +2,9 @@
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
+import { escapeCell } from './markdown.ts';
 import { ChunkWriter } from './stream.ts';
-import type { Renderer, Report } from './types.ts';
+import type { RenderContext, Renderer, Report, SourceLocation } from './types.ts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The driver's informationUri: where users read about dutybound. */
@@ -24,12 +25,19 @@ const ruleName = (id: string): string => id.replace(/(^|-)([a-z0-9])/g, (_, _das
 const ruleTags = (rule: RuleMeta): string[] =>
   ['security', 'privileged-access', ...(rule.id.includes('credential') ? ['credentials'] : []), ...(rule.id.includes('grant') || rule.id === 'off-call' ? ['just-in-time'] : [])].slice(0, MAX_TAGS);
 
+/** Where each rule is explained: its section of docs/rules.md. */
+export const ruleHelpUri = (id: string): string => `${INFORMATION_URI}/blob/main/docs/rules.md#${id}`;
+
 const descriptor = (rule: RuleMeta) => ({
   id: rule.id,
   name: ruleName(rule.id),
   shortDescription: { text: rule.title },
   fullDescription: { text: rule.description },
-  help: { text: rule.remediation, markdown: rule.remediation },
+  helpUri: ruleHelpUri(rule.id),
+  help: {
+    text: `${rule.description}\n\nRemediation: ${rule.remediation}`,
+    markdown: `**${rule.title}** (default severity: ${rule.severity})\n\n${rule.description}\n\n**Remediation.** ${rule.remediation}\n\n[Rule reference](${ruleHelpUri(rule.id)})`,
+  },
   defaultConfiguration: { level: sarifLevel[rule.severity] },
   properties: { 'security-severity': securitySeverity[rule.severity], tags: ruleTags(rule), precision: 'high' },
 });
@@ -54,17 +62,30 @@ export const findingUri = (f: Finding): string => {
 const definedOnly = (entries: [string, unknown][]): Record<string, unknown> =>
   Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 
-const result = (f: Finding, ruleIndex: number) => ({
+/** Text from a system or a file, inert in Markdown (the summary's cell escaping, without its length cap). */
+const inertMarkdown = (text: string): string => escapeCell(text, Number.POSITIVE_INFINITY);
+
+/** The message as Markdown: the finding, then its evidence as a list (code scanning shows it in the alert). */
+const messageMarkdown = (f: Finding): string => {
+  const evidence = Object.entries(f.evidence ?? {}).map(([key, value]) => `- **${inertMarkdown(key)}**: ${inertMarkdown(value)}`);
+  return [inertMarkdown(f.message), ...(evidence.length ? ['', ...evidence] : []), ...(f.remediation ? ['', `**Remediation.** ${inertMarkdown(f.remediation)}`] : [])].join('\n');
+};
+
+/** The repository file and line of the decisive evidence (a ledger row), else the stable synthetic path. */
+const physicalLocation = (f: Finding, at: SourceLocation | undefined) =>
+  at ? { artifactLocation: { uri: at.uri, uriBaseId: '%SRCROOT%' }, region: { startLine: at.line } } : { artifactLocation: { uri: findingUri(f) }, region: { startLine: 1 } };
+
+const result = (f: Finding, ruleIndex: number, locate: RenderContext['locate']) => ({
   ruleId: f.rule,
   ruleIndex,
   level: sarifLevel[f.severity],
-  message: { text: f.remediation ? `${f.message}\n\nRemediation: ${f.remediation}` : f.message },
+  message: { text: f.remediation ? `${f.message}\n\nRemediation: ${f.remediation}` : f.message, markdown: messageMarkdown(f) },
   partialFingerprints: { 'dutyboundFindingId/v1': f.id },
   // Only against a baseline: SARIF's own word for new vs. still present.
   ...(f.new === undefined ? {} : { baselineState: f.new ? 'new' : 'unchanged' }),
   locations: [
     {
-      physicalLocation: { artifactLocation: { uri: findingUri(f) }, region: { startLine: 1 } },
+      physicalLocation: physicalLocation(f, locate?.(f)),
       logicalLocations: [{ fullyQualifiedName: f.principal }],
     },
   ],
@@ -154,7 +175,7 @@ export const sarifRenderer = {
     await writer.push(head.slice(0, at + marker.length - 1));
     for (let i = 0; i < kept.length; i++) {
       const f = kept[i] as Finding;
-      const json = JSON.stringify(result(f, ruleIndex.get(f.rule) as number), null, 2).replace(/\n/g, '\n        ');
+      const json = JSON.stringify(result(f, ruleIndex.get(f.rule) as number, context.locate), null, 2).replace(/\n/g, '\n        ');
       await writer.push(`${i === 0 ? '' : ','}\n        ${json}`);
     }
     await writer.push(`${kept.length === 0 ? '' : '\n      '}]${head.slice(at + marker.length)}\n`);

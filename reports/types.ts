@@ -28,9 +28,17 @@ export interface Report {
   enforcement?: Record<string, unknown>;
 }
 
+/** Where in the repository the decisive evidence of a finding is: a path relative to its root, a line. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
+}
+
 export interface RenderContext {
-  /** The rule catalogue (every rule's metadata), for legends and SARIF rule descriptors. */
+  /** The rule catalogue (every rule's metadata, at its configured severity), for legends and SARIF rule descriptors. */
   rules: readonly RuleMeta[];
+  /** The file and line holding a finding's decisive evidence (the ledger row of its grant), when one is in the repository. */
+  locate?: (finding: Finding) => SourceLocation | undefined;
 }
 
 export const FORMATS = ['json', 'html', 'sarif', 'md'] as const;

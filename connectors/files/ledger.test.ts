@@ -24,6 +24,7 @@ describe('loadLedger: formats', () => {
       ticket: '1234',
       reason: 'Rotate the payments KMS keys',
       source: 'grants.yaml:2',
+      origin: { file: fixture('grants.yaml'), line: 2 },
     });
     expect(grants[1]).toMatchObject({ kind: 'standing', resource: 'payments-*', reviewBy: '2027-01-31T00:00:00.000Z', source: 'grants.yaml:13' });
     expect(grants[1]).not.toHaveProperty('start');

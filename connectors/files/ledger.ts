@@ -51,7 +51,7 @@ const crossFieldProblems = (raw: Record<string, unknown>): { field: string; mess
 
 const toIso = (value: string | undefined): string | undefined => (value === undefined ? undefined : parseIsoWithOffset(value)?.toISOString());
 
-const toGrant = (row: z.output<typeof grantRowSchema>, source: string): Grant => {
+const toGrant = (row: z.output<typeof grantRowSchema>, source: string, origin?: Grant['origin']): Grant => {
   const grant: Grant = {
     id: row.id,
     subject: row.subject,
@@ -69,6 +69,7 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string): Grant =>
     revokedAt: toIso(row.revokedAt),
     reviewBy: toIso(row.reviewBy),
     source,
+    origin,
   };
   return Object.fromEntries(Object.entries(grant).filter(([, value]) => value !== undefined)) as unknown as Grant;
 };
@@ -95,7 +96,7 @@ const readGrantsOfFile = async (file: string, sink: LedgerSink): Promise<void> =
     const crossProblems = cross.map(({ field, message }) => ({ line: row.lineOf([field]), text: problem(file, row.lineOf([field]), field, message) }));
     appendAll(problems, byLine([...issues, ...crossProblems]));
     if (!result.success || crossProblems.length) continue;
-    const grant = toGrant(result.data, `${name}:${row.line}`);
+    const grant = toGrant(result.data, `${name}:${row.line}`, { file, line: row.line });
     const first = sink.firstById.get(grant.id);
     if (first !== undefined) {
       const there = `${displayPath(sink.files[first.file]!)}:${first.line}`;

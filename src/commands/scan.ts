@@ -17,7 +17,8 @@ import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
-import { ruleCatalogue } from '../rules/index.ts';
+import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
+import { ledgerLocator } from '../../reports/locate.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
@@ -147,7 +148,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   });
 
   const written: string[] = [];
-  const context = { rules: ruleCatalogue };
+  const context = { rules: effectiveCatalogue(config.rules.severity), locate: ledgerLocator(desired.grants, io.cwd) };
   if (options.out === '-') {
     await renderers.get(formats[0]!)!.render(report, io.stdout, context);
   } else {

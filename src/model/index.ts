@@ -140,6 +140,8 @@ export interface Grant {
   tool?: string;
   /** What that tool says about the row that a finding should repeat: a failed or stuck revocation. */
   toolNote?: string;
+  /** The file and line of a ledger file's row (absolute path), for reports that point at it. */
+  origin?: { file: string; line: number };
 }
 
 /** Person P is on call for schedule S from start to end. */

@@ -31,3 +31,18 @@ export const rules: readonly Rule[] = [
 export const ruleCatalogue: readonly RuleMeta[] = rules.map((rule) => rule.meta);
 
 export const ruleById: ReadonlyMap<RuleId, Rule> = new Map(rules.map((rule) => [rule.meta.id, rule]));
+
+/** The catalogue as configured: each rule at the severity `rules.severity` gives it (every format reports that one). */
+export const effectiveCatalogue = (overrides: Readonly<Partial<Record<string, RuleMeta['severity']>>>): RuleMeta[] =>
+  ruleCatalogue.map((meta) => (overrides[meta.id] && overrides[meta.id] !== meta.severity ? { ...meta, severity: overrides[meta.id]! } : meta));
+
+/** docs/rules.md: one section per rule, the page each rule's SARIF helpUri points at. */
+export const rulesMarkdown = (catalogue: readonly RuleMeta[] = ruleCatalogue): string =>
+  [
+    '# Rules',
+    '',
+    'Written by `npm run docs` from each rule\'s metadata (`src/rules/*.ts`); `dutybound rules` prints the same.',
+    'At most one of the first four fires per entitlement, in this order of precedence.',
+    ...catalogue.flatMap((meta) => ['', `## ${meta.id}`, '', `**${meta.title}** — default severity **${meta.severity}**.`, '', `Fires on: ${meta.description}`, '', `Remediation: ${meta.remediation}`]),
+    '',
+  ].join('\n');
