@@ -3,6 +3,8 @@ import type { System } from '../src/model/index.ts';
 import { awsConnector } from './aws/index.ts';
 import { githubConnector } from './github/index.ts';
 import { kubernetesConnector } from './kubernetes/index.ts';
+import type { DutySource } from './duty.ts';
+import { pagerdutySource } from './pagerduty/index.ts';
 import type { PrivilegeConnector } from './types.ts';
 
 export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<System, PrivilegeConnector>([
@@ -12,4 +14,7 @@ export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<Syste
 ]);
 
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */
-export const SOURCE_FOLDERS = ['files', 'ical'] as const;
+export const SOURCE_FOLDERS = ['files', 'ical', 'pagerduty'] as const;
+
+/** On-call APIs read live: config key → source. */
+export const dutySources: ReadonlyMap<string, DutySource> = new Map<string, DutySource>([['pagerduty', pagerdutySource as DutySource]]);

@@ -99,7 +99,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const { config, baseDir } = loaded;
   const fromCli = (path: string) => resolvePath(io.cwd, path);
 
-  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { env: io.env, log });
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
@@ -121,7 +121,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  const findings = evaluate({ inventory, grants, shifts: desired.shifts, unknownSchedules: desired.unknownSchedules, people: desired.people, config, now });
   const report = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),

@@ -15,7 +15,7 @@ export interface ValidateOptions {
 export const runValidate = async (options: ValidateOptions, io: Io): Promise<number> => {
   const { config, file } = loadConfig(options.config, io.cwd, io.env);
   const now = parseNow(options.now);
-  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
+  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { env: io.env });
   const schedules = new Set(state.shifts.map((shift) => shift.schedule));
   const failed = state.coverage.filter((row) => row.status !== 'ok');
   const lines = [

@@ -1,7 +1,7 @@
 // dutybound.yaml: one zod schema with a default for every threshold. Each privilege
 // connector contributes its own section (its `configSchema`), keyed by its id.
 import { z } from 'zod';
-import { connectors } from '../../connectors/index.ts';
+import { connectors, dutySources } from '../../connectors/index.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
 const severity = z.enum(SEVERITIES);
@@ -61,6 +61,8 @@ const enforceSchema = z
   .prefault({});
 
 const connectorSections = Object.fromEntries([...connectors].map(([id, connector]) => [id, connector.configSchema.optional()]));
+// On-call APIs (pagerduty, …): each a section keyed by its id, like the privilege connectors.
+const dutySections = Object.fromEntries([...dutySources].map(([id, source]) => [id, source.configSchema.optional()]));
 
 export const configSchema = z
   .object({
@@ -78,6 +80,7 @@ export const configSchema = z
     ical: icalSchema,
     enforce: enforceSchema,
     ...connectorSections,
+    ...dutySections,
   })
   .strict();
 

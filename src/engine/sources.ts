@@ -5,6 +5,7 @@ import { loadLedger, loadPeople, loadSchedules } from '../../connectors/files/in
 import { resolvePath } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { InputError, inputErrors } from '../errors.ts';
+import { dutyGaps, loadLiveDuty, type DutyOptions, type LiveDuty } from './duty.ts';
 import type { Coverage, Grant, People, Shift } from '../model/index.ts';
 
 export interface SourcePaths {
@@ -18,6 +19,8 @@ export interface DesiredState {
   shifts: Shift[];
   people: People;
   coverage: Coverage[];
+  /** Schedules whose duty data is missing (failed or empty source): no off-call finding depends on them. */
+  unknownSchedules: string[];
 }
 
 /** The config's source paths plus those given on the command line (resolved against the working directory). */
@@ -32,11 +35,17 @@ export const sourcePaths = (
   people: cli.people ? resolvePath(cwd, cli.people) : config.people,
 });
 
-export const loadDesiredState = async (paths: SourcePaths, config: Pick<Config, 'ical'>, now: Date): Promise<DesiredState> => {
+export const loadDesiredState = async (
+  paths: SourcePaths,
+  config: Pick<Config, 'ical'> & { [section: string]: unknown },
+  now: Date,
+  duty: DutyOptions = {},
+): Promise<DesiredState> => {
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
     loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
+    loadLiveDuty(config, now, duty),
   ] as const);
   // Every source's problems at once: a user fixing the ledger should not then discover the schedule's.
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
@@ -46,19 +55,23 @@ export const loadDesiredState = async (paths: SourcePaths, config: Pick<Config, 
     const problems = failures.flatMap((error) => ((error as InputError).problems.length ? (error as InputError).problems : [(error as InputError).message]));
     throw inputErrors('ledger, schedule and people', problems);
   }
-  const [grants, schedules, people] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People];
+  const [grants, files, people, live] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People, LiveDuty];
+  const schedules = { shifts: [...files.shifts, ...live.shifts], coverage: [...files.coverage, ...live.coverage] };
+  const gaps = dutyGaps(grants, schedules.shifts, schedules.coverage, live.served);
   const coverage: Coverage[] = [
     ...paths.ledger.map((path) => ({ system: 'ledger', target: paths.ledger.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path), status: 'ok' as const })),
-    ...schedules.coverage,
+    ...gaps.coverage,
     ...(paths.people ? [{ system: 'people', target: basename(paths.people), status: 'ok' as const }] : []),
   ];
-  return { grants, shifts: schedules.shifts, people, coverage };
+  return { grants, shifts: schedules.shifts, people, coverage, unknownSchedules: gaps.unknownSchedules };
 };
 
 /** Grants bound to a schedule no source provides: every holder would look off call. One warning per grant. */
-export const unknownScheduleWarnings = (state: Pick<DesiredState, 'grants' | 'shifts'>): string[] => {
+export const unknownScheduleWarnings = (state: Pick<DesiredState, 'grants' | 'shifts'> & Partial<Pick<DesiredState, 'unknownSchedules'>>): string[] => {
   const known = new Set(state.shifts.map((shift) => shift.schedule));
+  // Schedules whose source failed or answered nothing are coverage rows already.
+  const missing = new Set(state.unknownSchedules);
   return state.grants
-    .filter((grant) => grant.onCall !== undefined && !known.has(grant.onCall))
+    .filter((grant) => grant.onCall !== undefined && !known.has(grant.onCall) && !missing.has(grant.onCall))
     .map((grant) => `grant ${grant.id}${grant.source ? ` (${grant.source})` : ''}: onCall schedule "${grant.onCall}" has no shifts in any schedule source${known.size ? ` (known: ${[...known].sort().join(', ')})` : ''}`);
 };
