@@ -55,6 +55,17 @@ describe('collectPagerduty', () => {
     expect(fake!.calls.total).toBe(fake!.ranges.length);
   });
 
+  it('reads a range with more on-calls than offset paging reaches (10 000) in halves, missing none', async () => {
+    const estate = createPagerdutyEstate(5, { schedules: 5, start: new Date(WINDOW.start.getTime() - DAY_MS), days: 122, rotationHours: 1, usersPerSchedule: 2 });
+    // Two users alternating hourly: no two shifts of one user are back to back, so each hour is one on-call.
+    await start(estate);
+    const result = await run({ schedules: Object.fromEntries(estate.schedules.map((schedule, index) => [`team-${index}`, schedule.id])) });
+    const expected = estate.schedules.flatMap((schedule) => schedule.shifts.filter((shift) => Date.parse(shift.end) > WINDOW.start.getTime() && Date.parse(shift.start) < WINDOW.end.getTime()));
+    expect(result.shifts).toHaveLength(expected.length);
+    expect(Math.max(...fake!.ranges.map((range) => range.offset))).toBeLessThan(10_000);
+    expect(new Set(fake!.ranges.map((range) => range.since)).size).toBeGreaterThan(2);
+  });
+
   it('keeps escalation levels and reports permanent on-calls (start null) as such', async () => {
     const estate = rotation(24, { permanentEvery: 1 });
     await start(estate);

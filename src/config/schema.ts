@@ -68,7 +68,7 @@ export const configSchema = z
   .object({
     $schema: z.string().optional(),
     ledger: pathList.default([]).describe('Grant ledger files (YAML, JSON, JSONL or CSV).'),
-    schedule: pathList.default([]).describe('Schedule files (YAML, JSON, CSV) or ICS feeds (.ics files or http(s) URLs).'),
+    schedule: pathList.default([]).describe('Schedule files (YAML, JSON, CSV) or ICS feeds (.ics files, http(s) URLs, or webcal(s) URLs read over https).'),
     people: z.string().optional().describe('People file: people and the principals that are theirs, and owners of machine identities.'),
     rules: rulesSchema,
     privileged: privilegedSchema,

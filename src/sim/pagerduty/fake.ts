@@ -53,15 +53,35 @@ const reference = (type: string, path: string, object: { id: string; name: strin
 const userObject = (user: PdUser, full: boolean, timeZone: string) =>
   full ? { ...reference('user', 'users', user), name: user.name, email: user.email, time_zone: timeZone, role: 'user' } : reference('user_reference', 'users', user);
 
-/** A schedule's shifts with one user's back-to-back shifts joined: an on-call is a contiguous unit of time. */
-const contiguous = (schedule: PdSchedule): PdSchedule['shifts'] => {
-  const joined: PdSchedule['shifts'] = [];
-  for (const shift of [...schedule.shifts].sort((a, b) => a.start.localeCompare(b.start))) {
+type Oncall = PdSchedule['shifts'][number] & { startMs: number; endMs: number };
+
+/** A schedule's shifts with one user's back-to-back shifts joined (an on-call is a contiguous unit of time), sorted by start. */
+const contiguous = (schedule: PdSchedule): Oncall[] => {
+  const joined: Oncall[] = [];
+  for (const shift of [...schedule.shifts].sort((a, b) => Date.parse(a.start) - Date.parse(b.start))) {
     const last = joined.at(-1);
-    if (last && last.user === shift.user && last.end === shift.start) last.end = shift.end;
-    else joined.push({ ...shift });
+    const startMs = Date.parse(shift.start);
+    if (last && last.user === shift.user && last.endMs === startMs) {
+      last.end = shift.end;
+      last.endMs = Date.parse(shift.end);
+    } else joined.push({ ...shift, startMs, endMs: Date.parse(shift.end) });
   }
   return joined;
+};
+
+/** The on-calls overlapping [since, until): a binary search for the first one ending after `since`. */
+const overlapping = (oncalls: readonly Oncall[], sinceMs: number, untilMs: number): Oncall[] => {
+  let lo = 0;
+  let hi = oncalls.length;
+  // Shifts of one schedule do not overlap, so their ends rise with their starts.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (oncalls[mid]!.endMs <= sinceMs) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: Oncall[] = [];
+  for (let index = lo; index < oncalls.length && oncalls[index]!.startMs < untilMs; index += 1) found.push(oncalls[index]!);
+  return found;
 };
 
 interface Entry {
@@ -123,9 +143,8 @@ export const startPagerdutyFake = async (estate: PagerdutyEstate, options: Pager
           if (scheduleIds.length && !scheduleIds.includes(target.id)) continue;
           const found = schedules.get(target.id);
           if (!found) continue;
-          for (const shift of found.oncalls)
-            if (Date.parse(shift.end) > since.getTime() && Date.parse(shift.start) < until.getTime())
-              entries.push({ user: users.get(shift.user)!, policy, level: index + 1, schedule: found.schedule, start: shift.start, end: shift.end });
+          for (const shift of overlapping(found.oncalls, since.getTime(), until.getTime()))
+            entries.push({ user: users.get(shift.user)!, policy, level: index + 1, schedule: found.schedule, start: shift.start, end: shift.end });
         }
       });
     }
