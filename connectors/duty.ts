@@ -2,7 +2,8 @@
 // read window cut into the API's longest range, and one JSON GET that honours 429 and the
 // rate-limit headers and whose errors never carry the token.
 import type { z } from 'zod';
-import { describeError } from '../src/errors.ts';
+import pLimit from 'p-limit';
+import { describeError, InputError } from '../src/errors.ts';
 import type { Coverage, Shift } from '../src/model/index.ts';
 import type { Logger } from './types.ts';
 
@@ -58,6 +59,47 @@ export const dutyCoverage = (source: string, name: string, error?: string, notes
   ...(notes?.length ? { notes } : {}),
 });
 
+/** The token from its environment variable; a configured source without one is an input error (exit 2). */
+export const tokenFrom = (env: NodeJS.ProcessEnv, name: string, source: string, what: string): string => {
+  const token = env[name];
+  if (!token) throw new InputError(`${source}: environment variable ${name} is not set (${what})`);
+  return token;
+};
+
+/** What one schedule read gives: its shifts (without the name) and notes for its coverage row. */
+export interface ScheduleRead {
+  shifts: Omit<Shift, 'schedule'>[];
+  notes: string[];
+}
+
+/**
+ * Reads each configured schedule on its own (APIs that take one schedule a request): shifts under the
+ * configured name, one coverage row per name; a schedule whose read fails is `failed`, none of its shifts kept.
+ */
+export const collectEachSchedule = async (
+  source: string,
+  schedules: Record<string, string>,
+  read: (id: string) => Promise<ScheduleRead>,
+  options: { concurrency: number; secrets: string[] },
+): Promise<DutyResult> => {
+  const limit = pLimit(options.concurrency);
+  const redact = (text: string) => options.secrets.reduce((result, secret) => (secret ? result.replaceAll(secret, '***') : result), text);
+  const names = Object.keys(schedules).sort();
+  const results = await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        try {
+          const { shifts, notes } = await read(schedules[name]!);
+          return { shifts: shifts.map((shift) => ({ schedule: name, ...shift })), coverage: dutyCoverage(source, name, undefined, [...new Set(notes)]) };
+        } catch (error) {
+          return { shifts: [], coverage: dutyCoverage(source, name, `${source}: ${redact(describeError(error))}`) };
+        }
+      }),
+    ),
+  );
+  return { shifts: results.flatMap((result) => result.shifts), coverage: results.map((result) => result.coverage) };
+};
+
 export class DutyHttpError extends Error {
   readonly status?: number;
   constructor(message: string, status?: number) {
@@ -111,12 +153,12 @@ export const waitSeconds = (headers: Headers, nowMs: number): number | undefined
   return Number.isFinite(reset) ? Math.max(0, reset) : undefined;
 };
 
-/** What an error answer says, in one short line (JSON `error.message`/`message`/`errors`, else the text). */
+/** What an error answer says, in one short line (JSON `error.message`, `message` or `detail`, and `errors`; else the text). */
 const answerDetail = (text: string): string => {
   try {
-    const body = JSON.parse(text) as { error?: { message?: string; errors?: string[] } | string; message?: string; errors?: unknown };
+    const body = JSON.parse(text) as { error?: { message?: string; errors?: string[] } | string; message?: string; detail?: string };
     const error = typeof body.error === 'string' ? { message: body.error } : body.error;
-    const parts = [error?.message ?? body.message, ...(Array.isArray(error?.errors) ? error.errors : [])].filter((part) => typeof part === 'string' && part);
+    const parts = [error?.message ?? body.message ?? body.detail, ...(Array.isArray(error?.errors) ? error.errors : [])].filter((part) => typeof part === 'string' && part);
     return parts.join(': ').slice(0, 300);
   } catch {
     return text.trim().slice(0, 200);

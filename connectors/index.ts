@@ -4,6 +4,8 @@ import { awsConnector } from './aws/index.ts';
 import { githubConnector } from './github/index.ts';
 import { kubernetesConnector } from './kubernetes/index.ts';
 import type { DutySource } from './duty.ts';
+import { grafanaSource } from './grafana/index.ts';
+import { opsgenieSource } from './opsgenie/index.ts';
 import { pagerdutySource } from './pagerduty/index.ts';
 import type { PrivilegeConnector } from './types.ts';
 
@@ -14,7 +16,11 @@ export const connectors: ReadonlyMap<System, PrivilegeConnector> = new Map<Syste
 ]);
 
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */
-export const SOURCE_FOLDERS = ['files', 'ical', 'pagerduty'] as const;
+export const SOURCE_FOLDERS = ['files', 'ical', 'pagerduty', 'opsgenie', 'grafana'] as const;
 
 /** On-call APIs read live: config key → source. */
-export const dutySources: ReadonlyMap<string, DutySource> = new Map<string, DutySource>([['pagerduty', pagerdutySource as DutySource]]);
+export const dutySources: ReadonlyMap<string, DutySource> = new Map<string, DutySource>([
+  ['pagerduty', pagerdutySource as DutySource],
+  ['opsgenie', opsgenieSource as DutySource],
+  ['grafana', grafanaSource as DutySource],
+]);

@@ -2,10 +2,10 @@
 // batched per request, offset paging, times in UTC, users' emails included, levels kept.
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { describeError, InputError } from '../../src/errors.ts';
+import { describeError } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { createHttpClient, dutyCoverage, splitWindow, type DutyContext, type DutyResult, type DutyWindow, type HttpClient } from '../duty.ts';
+import { createHttpClient, dutyCoverage, splitWindow, tokenFrom, type DutyContext, type DutyResult, type DutyWindow, type HttpClient } from '../duty.ts';
 import type { PagerdutyConfig } from './schema.ts';
 
 export const PAGERDUTY_TOKEN_ENV = 'PAGERDUTY_TOKEN';
@@ -104,14 +104,8 @@ const toShift = (entry: Oncall, schedule: string, window: DutyWindow): Shift | u
   };
 };
 
-const tokenOf = (env: NodeJS.ProcessEnv): string => {
-  const token = env[PAGERDUTY_TOKEN_ENV];
-  if (!token) throw new InputError(`pagerduty: environment variable ${PAGERDUTY_TOKEN_ENV} is not set (a REST API key with read access)`);
-  return token;
-};
-
 export const collectPagerduty = async (config: PagerdutyConfig, ctx: DutyContext): Promise<DutyResult & { client: HttpClient }> => {
-  const token = tokenOf(ctx.env);
+  const token = tokenFrom(ctx.env, PAGERDUTY_TOKEN_ENV, 'pagerduty', 'a REST API key with read access');
   const client = createHttpClient({
     headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
     secrets: [token],
