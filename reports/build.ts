@@ -15,6 +15,8 @@ export interface BuildReportInput {
   rules: readonly RuleMeta[];
   /** A previous report: marks findings `new` and records drift. */
   baseline?: Report;
+  /** The digests of the ledger and duty data judged by. */
+  evidence?: Report['evidence'];
 }
 
 /** Code-point order: the same everywhere, unlike localeCompare. */
@@ -57,5 +59,6 @@ export const buildReport = (input: BuildReportInput): Report => {
       removed: [...baselineIds].filter((id) => !currentIds.has(id)).sort(byString),
     };
   }
+  if (input.evidence) report.evidence = input.evidence;
   return report;
 };

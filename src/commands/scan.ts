@@ -14,6 +14,9 @@ import { globMatches } from '../engine/glob.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
+import { dutyWindow } from '../engine/duty.ts';
+import { buildEvidence } from '../engine/evidence.ts';
+import { writeEvidence } from './evidence.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
@@ -32,6 +35,8 @@ export interface ScanOptions {
   schedule: string[];
   people?: string;
   baseline?: string;
+  /** Directory for the ledger and duty data judged by (one file per source, with sha256s). */
+  evidence?: string;
   quiet?: boolean;
 }
 
@@ -121,6 +126,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
+  const evidence = buildEvidence(desired.grants, desired.shifts, dutyWindow(now));
   const findings = evaluate({ inventory, grants, shifts: desired.shifts, unknownSchedules: desired.unknownSchedules, people: desired.people, config, now });
   const report = buildReport({
     now: now.toISOString(),
@@ -130,6 +136,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     coverage: [...inventory.coverage, ...desired.coverage],
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
     ...(baseline ? { baseline } : {}),
+    evidence: evidence.evidence,
   });
 
   const written: string[] = [];
@@ -151,6 +158,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
       written.push(path);
     }
   }
+  if (options.evidence) written.push(...(await writeEvidence(options.evidence, io.cwd, evidence, report.now)));
   const exitCode = exitCodeOf(report, options.failOn);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
   await write(summaryStream, summarize(report, written));

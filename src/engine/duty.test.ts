@@ -55,3 +55,25 @@ describe('missing duty data is never "nobody is on call"', () => {
     expect(dutyGaps(grants, [shift({ schedule: 'platform' })], feedFailed, served).unknownSchedules).toEqual(['database', 'payments']);
   });
 });
+
+describe('evidence', () => {
+  it('digests each ledger file and schedule over canonical, sorted records, whatever order they came in', async () => {
+    const { buildEvidence, evidenceFileName } = await import('./evidence.ts');
+    const window = { start: new Date(at(-1000)), end: new Date(at(1000)) };
+    const grants = [grant({ id: 'B', source: 'a.yaml:9' }), grant({ id: 'A', source: 'a.yaml:2' }), grant({ id: 'C', source: 'b.csv:2' })];
+    const shifts = [shift({ person: 'zoe@example.com' }), shift({ level: 2 })];
+    const first = buildEvidence(grants, shifts, window);
+    const again = buildEvidence([...grants].reverse(), [...shifts].reverse(), window);
+    expect(again.evidence).toEqual(first.evidence);
+    expect(first.evidence.sources.map((source) => [source.kind, source.name, source.records])).toEqual([
+      ['ledger', 'a.yaml', 2],
+      ['ledger', 'b.csv', 1],
+      ['schedule', 'primary', 2],
+    ]);
+    expect(first.data[0]!.lines.split('\n')[0]).toMatch(/^\{"approver":"bob@example.com","end":.*"id":"A"/);
+    // A rewritten past shift changes the digest.
+    const edited = buildEvidence(grants, [shift({ person: 'zoe@example.com', end: at(241) }), shift({ level: 2 })], window);
+    expect(edited.evidence.sources[2]!.sha256).not.toBe(first.evidence.sources[2]!.sha256);
+    expect(evidenceFileName({ kind: 'schedule', name: 'Payments / EU', records: 0, sha256: '' })).toMatch(/^schedule-Payments_EU-[0-9a-f]{8}\.jsonl$/);
+  });
+});

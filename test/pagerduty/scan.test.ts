@@ -2,6 +2,7 @@
 // covered and off-call results, escalation levels, permanent on-calls, and missing duty data
 // (a failed or empty source) giving exit 3 and no off-call finding that depends on it.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,14 +79,17 @@ const writeFixture = (grants: unknown[], pagerduty: Record<string, unknown>): st
 
 const scan = async (config: string) => {
   const out = mkdtempSync(join(dir, 'out-'));
-  const run = await cli(['scan', '--config', config, '--inventory', join(dir, 'inventory.json'), '--now', NOW, '--out', out], { PAGERDUTY_TOKEN: TOKEN });
+  const evidence = join(out, 'evidence');
+  const run = await cli(['scan', '--config', config, '--inventory', join(dir, 'inventory.json'), '--now', NOW, '--out', out, '--evidence', evidence], { PAGERDUTY_TOKEN: TOKEN });
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
     complete: boolean;
     coverage: { system: string; target: string; status: string; error?: string }[];
     findings: { rule: string; principal: string; message: string; grant?: string }[];
+    evidence: { window: { start: string; end: string }; sources: { kind: string; name: string; records: number; sha256: string }[] };
   };
-  const written = readdirSync(out).map((file) => readFileSync(join(out, file), 'utf8'));
-  return { ...run, report, written, offCall: report.findings.filter((finding) => finding.rule === 'off-call').map((finding) => finding.grant).sort() };
+  const files = (path: string) => readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => readFileSync(join(path, entry.name), 'utf8'));
+  const written = [...files(out), ...files(evidence)];
+  return { ...run, report, written, evidence, offCall: report.findings.filter((finding) => finding.rule === 'off-call').map((finding) => finding.grant).sort() };
 };
 
 beforeAll(async () => {
@@ -125,6 +129,23 @@ describe('dutybound scan with PagerDuty', () => {
     const cara = run.report.findings.find((finding) => finding.grant === 'G-CARA')!;
     expect(cara.message).toContain("on call now at level 2, above the grant's maxLevel 1");
     for (const text of [run.stdout, run.stderr, ...run.written]) expect(text).not.toContain(TOKEN);
+
+    // The evidence: per ledger file and per schedule, the data judged by and its sha256, the same in report.json and on disk.
+    expect(run.report.evidence.window).toEqual({ start: '2026-08-18T10:00:00.000Z', end: '2026-12-16T10:00:00.000Z' });
+    expect(run.report.evidence.sources.map((source) => [source.kind, source.name, source.records])).toEqual([
+      ['ledger', 'grants.json', 5],
+      ['schedule', 'payments', 3],
+      ['schedule', 'platform', 2],
+    ]);
+    const index = JSON.parse(readFileSync(join(run.evidence, 'index.json'), 'utf8')) as { files: Record<string, string> };
+    for (const source of run.report.evidence.sources) {
+      const text = readFileSync(join(run.evidence, `${source.kind}-${source.name}.jsonl`), 'utf8');
+      expect(createHash('sha256').update(text).digest('hex')).toBe(source.sha256);
+      expect(index.files[`${source.kind}-${source.name}.jsonl`]).toBe(source.sha256);
+    }
+    const payments = readFileSync(join(run.evidence, 'schedule-payments.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(payments).toContainEqual(expect.objectContaining({ person: 'dan@example.com', level: 3, permanent: true }));
+    expect(payments).toContainEqual(expect.objectContaining({ person: 'cara@example.com', level: 2, start: '2026-11-15T00:00:00.000Z' }));
   });
 
   it('exits 3 with no off-call finding for a schedule grants name that the source answered empty for', async () => {
