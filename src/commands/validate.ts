@@ -1,6 +1,8 @@
 // `dutybound validate`: check the config, ledger, schedule and people files without scanning.
 import { loadConfig } from '../config/load.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
+import { dutyWindow } from '../engine/duty.ts';
+import { dutySummary } from './duty-summary.ts';
 import { EXIT, parseNow } from './scan.ts';
 import { write, type Io } from './io.ts';
 
@@ -22,6 +24,7 @@ export const runValidate = async (options: ValidateOptions, io: Io): Promise<num
     `config: ${file ?? '(none; defaults)'} ok`,
     `ledger: ${state.grants.length} grants`,
     `schedule: ${state.shifts.length} shifts in ${schedules.size} schedule${schedules.size === 1 ? '' : 's'}${schedules.size ? ` (${[...schedules].sort().join(', ')})` : ''}`,
+    ...dutySummary(state, dutyWindow(now), Boolean(options.people ?? config.people)),
     `people: ${state.people.people.length} people, ${state.people.owners.length} owner rules`,
     ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
     ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),

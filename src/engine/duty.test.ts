@@ -77,3 +77,14 @@ describe('evidence', () => {
     expect(evidenceFileName({ kind: 'schedule', name: 'Payments / EU', records: 0, sha256: '' })).toMatch(/^schedule-Payments_EU-[0-9a-f]{8}\.jsonl$/);
   });
 });
+
+describe('validate duty summary', () => {
+  it('warns when a maxLevel grant names a schedule whose shifts carry no level', async () => {
+    const { dutySummary } = await import('../commands/duty-summary.ts');
+    const window = { start: new Date(at(-1000)), end: new Date(at(1000)) };
+    const people = { people: [{ email: 'alice@example.com', accounts: [] }], owners: [] };
+    const levelless = dutySummary({ grants: [onCallGrant('primary', 1)], shifts: [shift()], people }, window, true);
+    expect(levelless.at(-1)).toMatch(/^WARNING grant G-1: maxLevel 1 on schedule "primary", whose shifts carry no escalation level: every shift counts$/);
+    expect(dutySummary({ grants: [onCallGrant('primary', 1)], shifts: [shift({ level: 1 })], people }, window, true).some((line) => line.startsWith('WARNING'))).toBe(false);
+  });
+});

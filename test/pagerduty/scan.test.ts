@@ -171,6 +171,18 @@ describe('dutybound scan with PagerDuty', () => {
     for (const text of [run.stdout, run.stderr, ...run.written]) expect(text).not.toContain(TOKEN);
   });
 
+  it('validate shows each schedule read, its levels and permanent on-calls, and who the people file lacks', async () => {
+    const config = writeFixture(grants, { baseUrl: fake.url, schedules: { platform: 'PSPLAT' }, escalationPolicies: { payments: 'PEPAY' } });
+    writeFileSync(join(dir, 'people.json'), JSON.stringify({ people: [{ email: 'ana@example.com', accounts: [] }] }));
+    const run = await cli(['validate', '--config', config, '--people', join(dir, 'people.json'), '--now', NOW], { PAGERDUTY_TOKEN: TOKEN });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  window read: 2026-08-18T10:00:00.000Z → 2026-12-16T10:00:00.000Z');
+    expect(run.stdout).toContain('  payments: 3 shifts, 2026-08-18T10:00:00.000Z → 2026-12-16T10:00:00.000Z, levels 1, 2, 3, 1 permanent');
+    expect(run.stdout).toContain('  platform: 2 shifts, 2026-11-06T08:00:00.000Z → 2026-11-20T08:00:00.000Z, levels 1');
+    expect(run.stdout).toContain('WARNING schedule platform: on call but not in the people file (linked only by the email their systems record): ben@example.com');
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+
   it('refuses a config naming PagerDuty without PAGERDUTY_TOKEN (exit 2, nothing scanned)', async () => {
     const config = writeFixture(grants, { baseUrl: fake.url, schedules: { platform: 'PSPLAT' } });
     const run = await cli(['scan', '--config', config, '--inventory', join(dir, 'inventory.json'), '--now', NOW, '--out', join(dir, 'never')], { PAGERDUTY_TOKEN: '' });
