@@ -6,6 +6,7 @@ import { inputErrors } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
 import { displayPath } from '../files/rows.ts';
 import { isFeedUrl } from './feed.ts';
+import { occurrenceEnd } from './occurrence.ts';
 
 export interface IcsOptions {
   /** The file or (redacted) URL, for messages and each shift's `source`. */
@@ -284,7 +285,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
             const item = details.item.component;
             if (isCancelled(item)) continue;
             const who = persons.get(item);
-            if (who) emit(who, instantOf(details.startDate), instantOf(details.endDate), lineOfComponent.get(item) ?? lineOf(entry));
+            if (who) emit(who, instantOf(details.startDate), instantOf(occurrenceEnd(details)), lineOfComponent.get(item) ?? lineOf(entry));
           }
         } catch (error) {
           at(lineOf(entry), `invalid event: ${(error as Error).message}`);
