@@ -27,6 +27,9 @@ describe('duty sources', () => {
     expect(() => parseConfig({ pagerduty: { schedules: { platform: 'PABC123' }, token: 'x' } }, 'dutybound.yaml', {})).toThrow(/pagerduty: Unrecognized key: "token"|unrecognized key/i);
     expect(() => parseConfig({ pagerduty: { schedules: { platform: 'not an id' } } }, 'dutybound.yaml', {})).toThrow(/pagerduty\.schedules\.platform: expected a PagerDuty id/);
     expect(() => parseConfig({ grafana: { schedules: { edge: 'S1' } } }, 'dutybound.yaml', {})).toThrow(/grafana\.baseUrl/);
+    const withSecret = () => parseConfig({ pagerduty: { baseUrl: 'https://me:s3cret-value@api.pagerduty.com', schedules: { platform: 'PABC123' } } }, 'dutybound.yaml', {});
+    expect(withSecret).toThrow(/pagerduty\.baseUrl: expected an API root without credentials or query/);
+    expect(() => withSecret()).not.toThrow(/s3cret-value/);
   });
 });
 

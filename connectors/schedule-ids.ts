@@ -1,6 +1,17 @@
-// The config section shared by on-call APIs that name schedules only: `{ baseUrl, schedules: { name: id } }`.
+// Config shared by the on-call API sections: an API root that carries no secret, and the
+// `{ baseUrl, schedules: { name: id } }` section of APIs that name schedules only.
 import { z } from 'zod';
 import type { DutySource } from './duty.ts';
+
+/** An API root URL; credentials or a query in it are refused (tokens come from the environment, never from a URL). */
+export const apiBaseUrl = () =>
+  z.url().refine(
+    (value) => {
+      const url = new URL(value);
+      return !url.username && !url.password && !url.search;
+    },
+    { error: 'expected an API root without credentials or query (the token comes from its environment variable)' },
+  );
 
 export const scheduleSourceSchema = (options: { baseUrl: z.ZodType<string>; idPattern: RegExp; idExample: string; describe: string }) =>
   z

@@ -1,5 +1,6 @@
 // The `pagerduty:` section of dutybound.yaml (DESIGN.md "Duty sources").
 import { z } from 'zod';
+import { apiBaseUrl } from '../schedule-ids.ts';
 
 /** PagerDuty object ids: upper-case letters and digits (`PABC123`). */
 const pagerdutyId = z.string().regex(/^[A-Z0-9]+$/, { error: 'expected a PagerDuty id such as PABC123' });
@@ -8,8 +9,7 @@ const nameToId = z.record(z.string().min(1), pagerdutyId);
 
 export const pagerdutySchema = z
   .object({
-    baseUrl: z
-      .url()
+    baseUrl: apiBaseUrl()
       .default('https://api.pagerduty.com')
       .describe('REST API root: https://api.pagerduty.com, or https://api.eu.pagerduty.com for the EU service region. Token: $PAGERDUTY_TOKEN.'),
     schedules: nameToId.default({}).describe('The name grants use in onCall → PagerDuty schedule id (`platform: PABC123`).'),
