@@ -5,6 +5,10 @@ import { githubConnector } from './github/index.ts';
 import { kubernetesConnector } from './kubernetes/index.ts';
 import { awsTeamSource } from './aws-team/index.ts';
 import { commonFateSource } from './common-fate/index.ts';
+import type { DutySource } from './duty.ts';
+import { grafanaSource } from './grafana/index.ts';
+import { opsgenieSource } from './opsgenie/index.ts';
+import { pagerdutySource } from './pagerduty/index.ts';
 import { teleportSource } from './teleport/index.ts';
 import type { LedgerSource, PrivilegeConnector } from './types.ts';
 
@@ -20,4 +24,11 @@ export const ledgerSources: ReadonlyMap<string, LedgerSource> = new Map<string, 
 );
 
 /** Folders under connectors/ that are sources (ledger, schedule, people), not privilege connectors. */
-export const SOURCE_FOLDERS = ['files', 'ical', 'aws-team', 'teleport', 'common-fate'] as const;
+export const SOURCE_FOLDERS = ['files', 'ical', 'aws-team', 'teleport', 'common-fate', 'pagerduty', 'opsgenie', 'grafana'] as const;
+
+/** On-call APIs read live: config key → source. */
+export const dutySources: ReadonlyMap<string, DutySource> = new Map<string, DutySource>([
+  ['pagerduty', pagerdutySource as DutySource],
+  ['opsgenie', opsgenieSource as DutySource],
+  ['grafana', grafanaSource as DutySource],
+]);

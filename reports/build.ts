@@ -17,6 +17,8 @@ export interface BuildReportInput {
   baseline?: Report;
   /** Findings that depend on duty or ledger data not read: listed under every schedule or ledger row that is not ok. */
   unverifiable?: readonly Unverifiable[];
+  /** The digests of the ledger and duty data judged by. */
+  evidence?: Report['evidence'];
 }
 
 /** Code-point order: the same everywhere, unlike localeCompare. */
@@ -66,5 +68,6 @@ export const buildReport = (input: BuildReportInput): Report => {
       removed: [...baselineIds].filter((id) => !currentIds.has(id)).sort(byString),
     };
   }
+  if (input.evidence) report.evidence = input.evidence;
   return report;
 };

@@ -41,6 +41,11 @@ export const toContract = (report: Report): Record<string, unknown> => {
   };
   if (report.drift) out.drift = { added: report.drift.added, removed: report.drift.removed };
   if (report.enforcement) out.enforcement = report.enforcement;
+  if (report.evidence)
+    out.evidence = {
+      window: { start: report.evidence.window.start, end: report.evidence.window.end },
+      sources: report.evidence.sources.map((source) => ({ kind: source.kind, name: source.name, records: source.records, sha256: source.sha256 })),
+    };
   return out;
 };
 

@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
+import type { Evidence } from '../src/engine/evidence.ts';
 
 export interface ReportSummary {
   findings: number;
@@ -26,6 +27,8 @@ export interface Report {
   /** Against `--baseline`: ids of findings that are new, and ids of baseline findings now gone. */
   drift?: { added: string[]; removed: string[] };
   enforcement?: Record<string, unknown>;
+  /** The ledger and duty data the scan judged by: a sha256 per ledger file and per schedule (`scan --evidence DIR` writes the data). */
+  evidence?: Evidence;
 }
 
 /** Where in the repository the decisive evidence of a finding is: a path relative to its root, a line. */

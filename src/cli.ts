@@ -54,6 +54,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('only', { type: 'string', describe: 'Scan one system or target: SYSTEM[:TARGET] (aws, github:acme, kubernetes:prod)' })
           .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'Inventory file(s) from `collect` instead of live collection (merged)' })
           .option('baseline', { type: 'string', describe: 'Previous report.json: mark new findings and list resolved ones' })
+          .option('evidence', { type: 'string', describe: 'Directory for the ledger and duty data judged by: one file per ledger file and schedule, with sha256s' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
           .epilog(`${EXIT_CODES}\n\nWith --inventory, --only keeps that system or target of the files and fails (exit 2) when they hold none of it.`),
       (args) =>
@@ -71,6 +72,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
               schedule: list(args.schedule),
               people: args.people,
               baseline: args.baseline,
+              evidence: args.evidence,
               quiet: args.quiet,
             },
             io,

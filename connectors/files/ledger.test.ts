@@ -202,3 +202,29 @@ describe('loadLedger: malformed input names file and line', () => {
     expect(grant).toMatchObject({ id: '42', target: '000123456789', ticket: '1234', start: '2026-11-01T08:00:00.000Z', end: '2026-11-01T09:00:00.000Z' });
   });
 });
+
+describe('loadLedger: onCall with an escalation level', () => {
+  it('reads onCall as a name or { schedule, maxLevel }, in YAML and JSON', async () => {
+    const yaml = write(
+      'levels.yaml',
+      '- id: L-1\n  subject: a@example.com\n  system: aws\n  kind: standing\n  reviewBy: 2027-01-01T00:00:00Z\n  onCall: { schedule: payments, maxLevel: 1 }\n- id: L-2\n  subject: a@example.com\n  system: aws\n  kind: standing\n  reviewBy: 2027-01-01T00:00:00Z\n  onCall: payments\n',
+    );
+    const json = write('levels.json', JSON.stringify([{ id: 'L-3', subject: 'a@example.com', system: 'aws', kind: 'standing', reviewBy: '2027-01-01T00:00:00Z', onCall: { schedule: 'db', maxLevel: 2 } }]));
+    const grants = await loadLedger([yaml, json]);
+    expect(grants.map((grant) => [grant.id, grant.onCall, grant.onCallMaxLevel])).toEqual([
+      ['L-1', 'payments', 1],
+      ['L-2', 'payments', undefined],
+      ['L-3', 'db', 2],
+    ]);
+    expect(grants[1]).not.toHaveProperty('onCallMaxLevel');
+  });
+
+  it('rejects a level that is not a whole number from 1, and unknown keys, naming the line', async () => {
+    const path = write(
+      'bad-levels.yaml',
+      '- id: B-1\n  subject: a@example.com\n  system: aws\n  kind: standing\n  reviewBy: 2027-01-01T00:00:00Z\n  onCall: { schedule: payments, maxLevel: 0 }\n- id: B-2\n  subject: a@example.com\n  system: aws\n  kind: standing\n  reviewBy: 2027-01-01T00:00:00Z\n  onCall: { schedule: payments, level: 1 }\n',
+    );
+    const error = await failure(loadLedger([path]));
+    expect(error.problems).toEqual([`${path}:6: onCall: expected a schedule name or { schedule, maxLevel }`, `${path}:12: onCall: expected a schedule name or { schedule, maxLevel }`]);
+  });
+});

@@ -8,6 +8,17 @@ import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { byLine, displayPath, EMAIL, issueProblems, PRINCIPAL_ID, problem, readListRows, unknownColumns, uniquePaths, withKnownFields } from './rows.ts';
 import { appendAll } from '../../src/model/collections.ts';
 
+// Numbers arrive as their source text (see rows.ts), so a level is a whole number written either way.
+const escalationLevel = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d*$/).transform(Number)], {
+  error: (issue) => `expected an escalation level (a whole number, 1 = first responders), got ${JSON.stringify(issue.input)}`,
+});
+
+/** `onCall`: a schedule name, or `{ schedule, maxLevel }` (only shifts at that escalation level or lower count). */
+const onCallField = () =>
+  z.union([text(), z.strictObject({ schedule: text(), maxLevel: escalationLevel })], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'expected a schedule name or { schedule, maxLevel }' : undefined),
+  });
+
 export const grantRowSchema = z.strictObject(
   {
     id: text(),
@@ -19,7 +30,7 @@ export const grantRowSchema = z.strictObject(
     start: isoTime().optional(),
     end: isoTime().optional(),
     kind: oneOf(GRANT_KINDS).default('temporary'),
-    onCall: text().optional(),
+    onCall: onCallField().optional(),
     approver: text().optional(),
     ticket: text().optional(),
     reason: text().optional(),
@@ -62,7 +73,8 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string, origin?: 
     start: toIso(row.start),
     end: toIso(row.end),
     kind: row.kind,
-    onCall: row.onCall,
+    onCall: typeof row.onCall === 'object' ? row.onCall.schedule : row.onCall,
+    onCallMaxLevel: typeof row.onCall === 'object' ? row.onCall.maxLevel : undefined,
     approver: row.approver !== undefined && EMAIL.test(row.approver) && !PRINCIPAL_ID.test(row.approver) ? row.approver.toLowerCase() : row.approver,
     ticket: row.ticket,
     reason: row.reason,

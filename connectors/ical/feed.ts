@@ -3,7 +3,10 @@ import { describeError } from '../../src/errors.ts';
 
 export const FEED_TIMEOUT_MS = 30_000;
 
-export const isFeedUrl = (path: string): boolean => /^https?:\/\//i.test(path);
+export const isFeedUrl = (path: string): boolean => /^(https?|webcals?):\/\//i.test(path);
+
+/** `webcal://` and `webcals://` (what PagerDuty, Google and Outlook hand out) are https feeds. */
+export const fetchableUrl = (url: string): string => url.replace(/^webcals?:\/\//i, 'https://');
 
 /** A path segment that looks like a secret: calendar feeds often carry their token in the path. */
 const secretSegment = (segment: string, previous: string | undefined): boolean =>
@@ -34,7 +37,7 @@ export const redactUrl = (raw: string): string => {
 export const fetchFeed = async (url: string, timeoutMs = FEED_TIMEOUT_MS): Promise<{ text: string } | { error: string }> => {
   let target: URL;
   try {
-    target = new URL(url);
+    target = new URL(fetchableUrl(url));
   } catch {
     return { error: 'invalid URL' };
   }

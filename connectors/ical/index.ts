@@ -9,6 +9,7 @@ import { isFeedUrl } from './feed.ts';
 import { compilePersonPattern, MAX_SUMMARY_CHARS, personPatternProblem } from './pattern.ts';
 import { valueProblems } from './values.ts';
 import { maxOf } from '../../src/model/collections.ts';
+import { occurrenceEnd } from './occurrence.ts';
 
 export interface IcsOptions {
   /** The file or (redacted) URL, for messages and each shift's `source`. */
@@ -317,7 +318,7 @@ export const parseIcs = (text: string, options: IcsOptions): Shift[] => {
             const item = details.item.component;
             if (isCancelled(item)) continue;
             const who = persons.get(item);
-            if (who) emit(who, instantOf(details.startDate), instantOf(details.endDate), lineOfComponent.get(item) ?? lineOf(entry));
+            if (who) emit(who, instantOf(details.startDate), instantOf(occurrenceEnd(details)), lineOfComponent.get(item) ?? lineOf(entry));
           }
         } catch (error) {
           if (error instanceof RecurrenceLimitError) cutShort(lineOf(entry), error.message);

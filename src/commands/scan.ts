@@ -15,12 +15,17 @@ import { evaluateScan } from '../engine/evaluate.ts';
 import { withoutUnverifiable } from '../engine/unverifiable.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
+import { dutyWindow } from '../engine/duty.ts';
+import { buildEvidence } from '../engine/evidence.ts';
+import { writeEvidence } from './evidence.ts';
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
 import { ledgerLocator } from '../../reports/locate.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
+import { appendAll } from '../model/collections.ts';
+import { dutySources } from '../../connectors/index.ts';
 
 export interface ScanOptions {
   config?: string;
@@ -34,6 +39,8 @@ export interface ScanOptions {
   schedule: string[];
   people?: string;
   baseline?: string;
+  /** Directory for the ledger and duty data judged by (one file per source, with sha256s). */
+  evidence?: string;
   quiet?: boolean;
 }
 
@@ -108,7 +115,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const only = parseOnly(options.only);
   const { config, baseDir } = loaded;
 
-  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log });
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log, env: io.env });
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
@@ -129,9 +136,12 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  // A schedule source that failed or was cut short may have held anyone's shift (its names are unknown).
-  const dutyInDoubt = desired.coverage.some((row) => row.system === 'schedule' && row.status !== 'ok');
-  const evaluated = evaluateScan({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now, scheduleInDoubt: () => dutyInDoubt });
+  const evidence = buildEvidence(desired.grants, desired.shifts, dutyWindow(now));
+  // Missing duty data is not "nobody is on call": a schedule whose source failed or answered nothing
+  // is in doubt, and so is every schedule when a source whose names are unknown (an ICS feed) failed.
+  const unknownSchedules = new Set(desired.unknownSchedules);
+  const namelessFailure = desired.coverage.some((row) => row.system === 'schedule' && row.status !== 'ok' && ![...dutySources.keys()].some((id) => row.target.startsWith(`${id}:`)));
+  const evaluated = evaluateScan({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now, scheduleInDoubt: (schedule) => namelessFailure || unknownSchedules.has(schedule) });
   // A JIT tool's ledger that could not be read may have held any grant of the systems it covers.
   const { findings, unverifiable: ledgerInDoubt } = withoutUnverifiable(evaluated.findings, desired.unverifiableLedger);
   if (ledgerInDoubt.length) log.warn(`${ledgerInDoubt.length} finding(s) left out as unverifiable: a ledger source covering ${desired.unverifiableLedger.join(', ')} could not be read`);
@@ -145,6 +155,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
     ...(baseline ? { baseline } : {}),
     unverifiable,
+    evidence: evidence.evidence,
   });
 
   const written: string[] = [];
@@ -166,6 +177,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
       written.push(path);
     }
   }
+  if (options.evidence) appendAll(written, await writeEvidence(options.evidence, io.cwd, evidence, report.now));
   const exitCode = exitCodeOf(report, options.failOn);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
   await write(summaryStream, summarize(report, written));

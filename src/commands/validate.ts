@@ -1,6 +1,8 @@
 // `dutybound validate`: check the config, ledger, schedule and people files without scanning.
 import { loadConfig } from '../config/load.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
+import { dutyWindow } from '../engine/duty.ts';
+import { dutySummary } from './duty-summary.ts';
 import { EXIT, parseNow } from './scan.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
@@ -15,13 +17,14 @@ export interface ValidateOptions {
 export const runValidate = async (options: ValidateOptions, io: Io): Promise<number> => {
   const { config, file, baseDir } = loadConfig(options.config, io.cwd, io.env);
   const now = parseNow(options.now);
-  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log: stderrLogger(io) });
+  const state = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log: stderrLogger(io), env: io.env });
   const schedules = new Set(state.shifts.map((shift) => shift.schedule));
   const failed = state.coverage.filter((row) => row.status !== 'ok');
   const lines = [
     `config: ${file ?? '(none; defaults)'} ok`,
     `ledger: ${state.grants.length} grants`,
     `schedule: ${state.shifts.length} shifts in ${schedules.size} schedule${schedules.size === 1 ? '' : 's'}${schedules.size ? ` (${[...schedules].sort().join(', ')})` : ''}`,
+    ...dutySummary(state, dutyWindow(now), Boolean(options.people ?? config.people)),
     `people: ${state.people.people.length} people, ${state.people.owners.length} owner rules`,
     ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
     ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),

@@ -54,7 +54,7 @@ const substituteEnv = (value: unknown, env: NodeJS.ProcessEnv, missing: string[]
 };
 
 export const resolvePath = (baseDir: string, path: string): string =>
-  /^https?:\/\//.test(path) || isAbsolute(path) ? path : resolve(baseDir, path.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
+  /^(https?|webcals?):\/\//i.test(path) || isAbsolute(path) ? path : resolve(baseDir, path.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
 
 /** Parse and validate a config object already read from `file` (for tests and the demo). */
 export const parseConfig = (raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env, lineOf?: LineOf): Config => {

@@ -2,7 +2,7 @@
 // connector contributes its own section (its `configSchema`), keyed by its id.
 import { z } from 'zod';
 import { personPatternProblem } from '../../connectors/ical/pattern.ts';
-import { connectors, ledgerSources } from '../../connectors/index.ts';
+import { connectors, dutySources, ledgerSources } from '../../connectors/index.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
 const severity = z.enum(SEVERITIES);
@@ -67,12 +67,14 @@ const enforceSchema = z
 
 const connectorSections = Object.fromEntries([...connectors].map(([id, connector]) => [id, connector.configSchema.optional()]));
 const ledgerSourceSections = Object.fromEntries([...ledgerSources].map(([id, source]) => [id, source.configSchema.optional()]));
+// On-call APIs (pagerduty, …): each a section keyed by its id, like the privilege connectors.
+const dutySections = Object.fromEntries([...dutySources].map(([id, source]) => [id, source.configSchema.optional()]));
 
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
     ledger: pathList.default([]).describe('Grant ledger files (YAML, JSON, JSONL or CSV).'),
-    schedule: pathList.default([]).describe('Schedule files (YAML, JSON, CSV) or ICS feeds (.ics files or http(s) URLs).'),
+    schedule: pathList.default([]).describe('Schedule files (YAML, JSON, CSV) or ICS feeds (.ics files, http(s) URLs, or webcal(s) URLs read over https).'),
     people: z.string().optional().describe('People file: people and the principals that are theirs, and owners of machine identities.'),
     rules: rulesSchema,
     privileged: privilegedSchema,
@@ -85,6 +87,7 @@ export const configSchema = z
     enforce: enforceSchema,
     ...connectorSections,
     ...ledgerSourceSections,
+    ...dutySections,
   })
   .strict();
 

@@ -25,6 +25,8 @@ export interface EvaluateInput {
   inventory: Pick<Inventory, 'principals' | 'entitlements' | 'credentials'>;
   grants: readonly Grant[];
   shifts: readonly Shift[];
+  /** Schedules whose duty data is missing (a failed or empty source): nobody is judged off call for them. */
+  unknownSchedules?: readonly string[];
   people: People;
   config: Pick<Config, 'rules' | 'privileged' | 'breakGlass'>;
   now: Date;
@@ -126,7 +128,7 @@ export const evaluateScan = (input: EvaluateInput): Evaluation => {
     graceMs: config.rules.graceMinutes * MINUTE_MS,
     thresholds: config.rules,
     identities,
-    shifts: indexShifts(input.shifts),
+    shifts: indexShifts(input.shifts, input.unknownSchedules),
   };
   const grants = indexGrants(input.grants);
   const isPrivileged = privilegeClassifier(config.privileged);
@@ -177,7 +179,7 @@ export const evaluateScan = (input: EvaluateInput): Evaluation => {
       if (!inWindow(grant, nowMs)) return false;
       if (!grant.grant.onCall) return true;
       const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
-      return person !== null && context.shifts.state(grant.grant.onCall, person, nowMs).onCall;
+      return person !== null && context.shifts.state(grant.grant.onCall, person, nowMs, grant.grant.onCallMaxLevel).onCall;
     });
     // A binding's own stated expiry is not an approval: only the ledger covers access. Past it, the
     // access is expired even without a ledger row (expired-grant reads it).

@@ -76,15 +76,23 @@ export interface OnCallState {
   onCall: boolean;
   /** End of the last interval that started at or before the instant (ms), if any. */
   lastEndMs?: number;
+  /** The schedule's duty data is missing (its source failed or answered nothing): nobody can be judged off call. */
+  unknown?: boolean;
 }
 
 export interface ShiftIndex {
-  /** Whether `person` is on call for `schedule` at `atMs`, and when their last shift ended. */
-  state(schedule: string, person: string, atMs: number): OnCallState;
+  /**
+   * Whether `person` is on call for `schedule` at `atMs`, and when their last shift ended. With
+   * `maxLevel`, only shifts at that escalation level or lower count (a shift with no level counts).
+   */
+  state(schedule: string, person: string, atMs: number, maxLevel?: number): OnCallState;
+  /** The escalation levels `person` is on call at for `schedule` at `atMs` (shifts without a level left out). */
+  levelsAt(schedule: string, person: string, atMs: number): number[];
   schedules(): string[];
 }
 
-export const indexShifts = (shifts: readonly Shift[]): ShiftIndex => {
+/** Shifts grouped by (schedule, person) and merged into disjoint sorted intervals. */
+const mergeShifts = (shifts: readonly Shift[]): Map<string, Intervals> => {
   const grouped = new Map<string, [number, number][]>();
   for (const shift of shifts) {
     const k = key(shift.schedule, normalizeEmail(shift.person));
@@ -109,11 +117,43 @@ export const indexShifts = (shifts: readonly Shift[]): ShiftIndex => {
     }
     merged.set(k, { starts, ends });
   }
+  return merged;
+};
+
+export const indexShifts = (shifts: readonly Shift[], unknownSchedules: readonly string[] = []): ShiftIndex => {
+  const merged = mergeShifts(shifts);
+  const leveled = shifts.filter((shift) => shift.level !== undefined);
+  // Per maxLevel a grant names, the intervals of the shifts at or below it (few distinct values).
+  const byMaxLevel = new Map<number, Map<string, Intervals>>();
+  const intervalsFor = (maxLevel: number | undefined): Map<string, Intervals> => {
+    if (maxLevel === undefined || !leveled.length) return merged;
+    let found = byMaxLevel.get(maxLevel);
+    if (!found) byMaxLevel.set(maxLevel, (found = mergeShifts(shifts.filter((shift) => shift.level === undefined || shift.level <= maxLevel))));
+    return found;
+  };
+  let leveledByKey: Map<string, Shift[]> | undefined;
+  const unknown = new Set(unknownSchedules);
   const scheduleNames = [...new Set(shifts.map((shift) => shift.schedule))].sort();
   return {
     schedules: () => scheduleNames,
-    state(schedule, person, atMs) {
-      const intervals = merged.get(key(schedule, normalizeEmail(person)));
+    levelsAt(schedule, person, atMs) {
+      if (!leveledByKey) {
+        leveledByKey = new Map();
+        for (const shift of leveled) {
+          const k = key(shift.schedule, normalizeEmail(shift.person));
+          const list = leveledByKey.get(k);
+          if (list) list.push(shift);
+          else leveledByKey.set(k, [shift]);
+        }
+      }
+      const levels = (leveledByKey.get(key(schedule, normalizeEmail(person))) ?? [])
+        .filter((shift) => Date.parse(shift.start) <= atMs && atMs < Date.parse(shift.end))
+        .map((shift) => shift.level!);
+      return [...new Set(levels)].sort((a, b) => a - b);
+    },
+    state(schedule, person, atMs, maxLevel) {
+      if (unknown.has(schedule)) return { onCall: false, unknown: true };
+      const intervals = intervalsFor(maxLevel).get(key(schedule, normalizeEmail(person)));
       if (!intervals) return { onCall: false };
       // Last interval starting at or before atMs (binary search).
       let lo = 0;

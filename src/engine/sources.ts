@@ -7,6 +7,7 @@ import { silentLogger, type Logger, type LedgerResult } from '../../connectors/t
 import { resolvePath } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { InputError, inputErrors } from '../errors.ts';
+import { dutyGaps, loadLiveDuty, type DutyOptions, type LiveDuty } from './duty.ts';
 import type { Coverage, Grant, People, Shift, System } from '../model/index.ts';
 
 export interface SourcePaths {
@@ -22,6 +23,8 @@ export interface DesiredState {
   coverage: Coverage[];
   /** Systems whose ledger findings cannot be trusted (a JIT tool's table failed): they are not reported. */
   unverifiableLedger: System[];
+  /** Schedules whose duty data is missing (failed or empty source): no off-call finding depends on them. */
+  unknownSchedules: string[];
 }
 
 /** The config's source paths plus those given on the command line (resolved against the working directory). */
@@ -65,13 +68,14 @@ export const loadDesiredState = async (
   paths: SourcePaths,
   config: Pick<Config, 'ical'> & Partial<Config>,
   now: Date,
-  context: SourceContext = { baseDir: process.cwd(), log: silentLogger },
+  context: SourceContext & DutyOptions = { baseDir: process.cwd(), log: silentLogger },
 ): Promise<DesiredState> => {
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
     loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
     loadLedgerSources(config, now, context),
+    loadLiveDuty(config as Record<string, unknown>, now, context),
   ] as const);
   // Every source's problems at once: a user fixing the ledger should not then discover the schedule's.
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
@@ -81,21 +85,25 @@ export const loadDesiredState = async (
     const problems = failures.flatMap((error) => ((error as InputError).problems.length ? (error as InputError).problems : [(error as InputError).message]));
     throw inputErrors('ledger, schedule and people', problems);
   }
-  const [fileGrants, schedules, people, jit] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People, JitLedger];
+  const [fileGrants, files, people, jit, live] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [Grant[], { shifts: Shift[]; coverage: Coverage[] }, People, JitLedger, LiveDuty];
   const grants = [...fileGrants, ...jit.grants];
+  const schedules = { shifts: [...files.shifts, ...live.shifts], coverage: [...files.coverage, ...live.coverage] };
+  const gaps = dutyGaps(grants, schedules.shifts, schedules.coverage, live.served);
   const coverage: Coverage[] = [
     ...jit.coverage,
     ...paths.ledger.map((path) => ({ system: 'ledger', target: paths.ledger.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path), status: 'ok' as const })),
-    ...schedules.coverage,
+    ...gaps.coverage,
     ...(paths.people ? [{ system: 'people', target: basename(paths.people), status: 'ok' as const }] : []),
   ];
-  return { grants, shifts: schedules.shifts, people, coverage, unverifiableLedger: jit.unverifiable };
+  return { grants, shifts: schedules.shifts, people, coverage, unverifiableLedger: jit.unverifiable, unknownSchedules: gaps.unknownSchedules };
 };
 
 /** Grants bound to a schedule no source provides: every holder would look off call. One warning per grant. */
-export const unknownScheduleWarnings = (state: Pick<DesiredState, 'grants' | 'shifts'>): string[] => {
+export const unknownScheduleWarnings = (state: Pick<DesiredState, 'grants' | 'shifts'> & Partial<Pick<DesiredState, 'unknownSchedules'>>): string[] => {
   const known = new Set(state.shifts.map((shift) => shift.schedule));
+  // Schedules whose source failed or answered nothing are coverage rows already.
+  const missing = new Set(state.unknownSchedules);
   return state.grants
-    .filter((grant) => grant.onCall !== undefined && !known.has(grant.onCall))
+    .filter((grant) => grant.onCall !== undefined && !known.has(grant.onCall) && !missing.has(grant.onCall))
     .map((grant) => `grant ${grant.id}${grant.source ? ` (${grant.source})` : ''}: onCall schedule "${grant.onCall}" has no shifts in any schedule source${known.size ? ` (known: ${[...known].sort().join(', ')})` : ''}`);
 };

@@ -128,7 +128,10 @@ export interface Grant {
   /** Absent only for standing grants. */
   end?: string;
   kind: GrantKind;
+  /** Schedule (or escalation policy) name: valid only while the subject is on call for it. */
   onCall?: string;
+  /** With `onCall: { schedule, maxLevel }`: only shifts at escalation level ≤ this count. */
+  onCallMaxLevel?: number;
   approver?: string;
   ticket?: string;
   reason?: string;
@@ -151,6 +154,10 @@ export interface Shift {
   start: string;
   end: string;
   source?: string;
+  /** Escalation level (1 = first responders) when the paging system says it. */
+  level?: number;
+  /** On call with no end (a user an escalation policy names directly); start and end are the window read. */
+  permanent?: boolean;
 }
 
 export interface Person {

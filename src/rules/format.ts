@@ -36,7 +36,7 @@ const describeGrantOnce = (grant: Grant): string => {
     `${grant.id}${grant.source ? ` (${grant.source})` : ''}`,
     `${grant.kind}`,
     window,
-    grant.onCall ? `on call for ${grant.onCall}` : undefined,
+    grant.onCall ? `on call for ${grant.onCall}${grant.onCallMaxLevel === undefined ? '' : ` at level ≤ ${grant.onCallMaxLevel}`}` : undefined,
     grant.approver ? `approved by ${grant.approver}` : 'no approver',
     grant.ticket ? `ticket ${grant.ticket}` : 'no ticket',
     grant.revokedAt ? `revoked ${grant.revokedAt}` : undefined,

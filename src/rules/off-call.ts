@@ -19,9 +19,9 @@ export const offCall = {
     let latest: { grant: (typeof open)[number]; lastEndMs?: number } | undefined;
     for (const grant of open) {
       const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
-      const state = person ? shifts.state(grant.grant.onCall!, person, nowMs) : { onCall: false };
-      // Still on call, or off duty for no longer than the grace: not a finding.
-      if (state.onCall || (state.lastEndMs !== undefined && nowMs - state.lastEndMs <= graceMs)) return undefined;
+      const state = person ? shifts.state(grant.grant.onCall!, person, nowMs, grant.grant.onCallMaxLevel) : { onCall: false };
+      // Missing duty data is never "nobody is on call"; still on call, or off duty within the grace: not a finding.
+      if (state.unknown || state.onCall || (state.lastEndMs !== undefined && nowMs - state.lastEndMs <= graceMs)) return undefined;
       if (!latest || (state.lastEndMs ?? -Infinity) > (latest.lastEndMs ?? -Infinity)) latest = { grant, ...state };
     }
     const { grant, lastEndMs } = latest!;
@@ -29,10 +29,14 @@ export const offCall = {
     const sinceMs = Math.max(lastEndMs ?? grant.startMs, grant.startMs);
     const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal) ?? grant.grant.subject;
     const access = describeAccess(entitlement.privilege, entitlement.target, entitlement.resource);
+    const maxLevel = grant.grant.onCallMaxLevel;
+    const tier = maxLevel === undefined ? schedule : `${schedule} at level ${maxLevel} or lower`;
+    const higher = maxLevel === undefined ? [] : shifts.levelsAt(schedule, person, nowMs).filter((level) => level > maxLevel);
     const duty =
-      lastEndMs === undefined
-        ? `${person} has no shift in schedule ${schedule} up to now`
-        : `${person} went off call for ${schedule} ${formatDuration(nowMs - lastEndMs)} ago (${iso(lastEndMs)})`;
+      (lastEndMs === undefined
+        ? `${person} has no shift in schedule ${tier} up to now`
+        : `${person} went off call for ${tier} ${formatDuration(nowMs - lastEndMs)} ago (${iso(lastEndMs)})`) +
+      (higher.length ? `; on call now at level ${higher.join(', ')}, above the grant's maxLevel ${maxLevel}` : '');
     return {
       ...aboutEntitlement(entitlement),
       grant: grant.grant.id,
