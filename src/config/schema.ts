@@ -2,6 +2,7 @@
 // connector contributes its own section (its `configSchema`), keyed by its id.
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.ts';
+import { networkSchema } from '../../connectors/network.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
 const severity = z.enum(SEVERITIES);
@@ -77,6 +78,7 @@ export const configSchema = z
       .prefault({}),
     ical: icalSchema,
     enforce: enforceSchema,
+    network: networkSchema,
     ...connectorSections,
   })
   .strict();

@@ -2,6 +2,7 @@
 // source connectors. Malformed input throws InputError; an unreachable feed is a coverage row.
 import { basename } from 'node:path';
 import { loadLedger, loadPeople, loadSchedules } from '../../connectors/files/index.ts';
+import type { Logger } from '../../connectors/types.ts';
 import { resolvePath } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { InputError, inputErrors } from '../errors.ts';
@@ -32,10 +33,17 @@ export const sourcePaths = (
   people: cli.people ? resolvePath(cwd, cli.people) : config.people,
 });
 
-export const loadDesiredState = async (paths: SourcePaths, config: Pick<Config, 'ical'>, now: Date): Promise<DesiredState> => {
+/** Reads the ledger, schedules and people; feeds are fetched under the config's `network` settings and `options.signal` (the scan's deadline). */
+export const loadDesiredState = async (
+  paths: SourcePaths,
+  config: Pick<Config, 'ical'> & Partial<Pick<Config, 'network'>>,
+  now: Date,
+  options: { signal?: AbortSignal; log?: Logger } = {},
+): Promise<DesiredState> => {
+  const feed = { ...(config.network ? { network: config.network } : {}), ...options };
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
-    loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain }),
+    loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain, feed }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
   ] as const);
   // Every source's problems at once: a user fixing the ledger should not then discover the schedule's.
