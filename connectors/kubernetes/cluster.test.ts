@@ -1,5 +1,5 @@
 // listPage: one list page through the client's own request pipeline (kubeconfig token, headers),
-// read as the API server's JSON; failures keep client-node's ApiException shape.
+// read as the API server's JSON; failures keep only the status and the Status reason and message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
