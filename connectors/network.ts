@@ -68,7 +68,7 @@ export class DeadlineExceeded extends Error {
 /** Why `signal` was aborted, as the coverage error of what it stopped. */
 export const abortMessage = (signal: AbortSignal | undefined): string => {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason.message : 'deadline exceeded';
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'collection aborted';
 };
 
 /** A controller aborted with DeadlineExceeded after `timeoutMs` (0: never). `clear` stops the timer. */
@@ -115,8 +115,12 @@ export class TargetNetwork {
   private readonly startedAt = Date.now();
   private lastProgress = Date.now();
 
-  constructor(label: string, settings: NetworkSettings = DEFAULT_NETWORK, log?: Logger, scanSignal?: AbortSignal) {
+  /** Milliseconds a retry delay in seconds stands for (an SDK's own backoff unit; tests make it small). */
+  readonly retryBaseMs: number;
+
+  constructor(label: string, settings: NetworkSettings = DEFAULT_NETWORK, log?: Logger, scanSignal?: AbortSignal, retryBaseMs = 1000) {
     this.label = label;
+    this.retryBaseMs = retryBaseMs;
     this.settings = settings;
     this.log = log ?? { info() {}, warn() {}, debug() {} };
     this.scanSignal = scanSignal;
@@ -181,7 +185,7 @@ export class TargetNetwork {
 
   deadlineError(): Error {
     const reason: unknown = this.scanSignal?.reason;
-    return reason instanceof Error ? reason : new Error(abortMessage(this.scanSignal));
+    return reason instanceof DeadlineExceeded ? reason : new Error(abortMessage(this.scanSignal));
   }
 
   /** Waits `ms`, or less when the scan's deadline passes first (then throws). */
