@@ -9,7 +9,7 @@ export const networkSchema = z
     requestTimeoutSeconds: z
       .number()
       .positive()
-      .default(60)
+      .default(30)
       .describe('Longest one request may take, from connecting to the last byte of its answer; past it the attempt fails (and may be retried).'),
     connectTimeoutSeconds: z.number().positive().default(10).describe('Longest wait for a connection to a server.'),
     retries: z.number().int().min(0).max(10).default(3).describe('Retries of one request after a timeout, a reset connection, a 5xx or a 429 (AWS: aws.maxAttempts).'),
@@ -18,7 +18,7 @@ export const networkSchema = z
       .number()
       .int()
       .min(0)
-      .default(20)
+      .default(10)
       .describe('Failed attempts one target (account, organization, cluster, feed) may spend; past it the target gives up and is reported failed or partial.'),
     maxResponseMegabytes: z
       .number()
@@ -126,6 +126,11 @@ export class TargetNetwork {
     this.scanSignal = scanSignal;
   }
 
+  /** The retry budget is spent: the target stopped short. */
+  get gaveUp(): boolean {
+    return this.failures > this.settings.retryBudget;
+  }
+
   get maxBytes(): number {
     return maxResponseBytes(this.settings);
   }
@@ -151,12 +156,17 @@ export class TargetNetwork {
 
   private lastFailure = '';
 
-  /** Records a failed attempt; says on the progress line what is retried after what. */
-  failed(reason: string, retryInMs?: number): void {
+  /**
+   * Records a failed attempt; with `retry`, says on the progress line what is retried after
+   * what (`retry.inMs` when the wait is known; an SDK that chooses its own backoff leaves it out).
+   */
+  failed(reason: string, retry?: { inMs?: number }): void {
     this.failures += 1;
     this.lastFailure = reason;
-    if (retryInMs !== undefined && this.failures <= this.settings.retryBudget)
-      this.log.progress?.(`${this.label}: retrying in ${seconds(retryInMs / 1000)} after ${reason} (${this.failures} of ${this.settings.retryBudget} failed attempts allowed)`);
+    if (retry && this.failures <= this.settings.retryBudget)
+      this.log.progress?.(
+        `${this.label}: retrying${retry.inMs === undefined ? '' : ` in ${seconds(retry.inMs / 1000)}`} after ${reason} (${this.failures} of ${this.settings.retryBudget} failed attempts allowed)`,
+      );
   }
 
   /** Whether a failed attempt may be tried again: attempts left for this request and budget left for the target. */
@@ -236,7 +246,7 @@ export const withRetries = async <T>(net: TargetNetwork, what: string, send: (si
       const reason = `${what}: ${status !== undefined ? `HTTP ${status}` : (error as Error).message}`;
       const delay = net.retryDelayMs(retriesDone, (thrown as { retryAfter?: string }).retryAfter);
       const again = net.mayRetry(retriesDone);
-      net.failed(reason, again ? delay : undefined);
+      net.failed(reason, again ? { inMs: delay } : undefined);
       if (!again) throw error;
       await net.sleep(delay);
     }

@@ -37,7 +37,9 @@ const withoutResponse = (error: Error): string => {
 /** Message of an unknown thrown value, with its cause chain (never a failed answer's headers or body). */
 export const describeError = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause === undefined ? '' : `: ${describeError(error.cause)}`;
-  return `${withoutResponse(error)}${cause}`;
+  const message = withoutResponse(error);
+  const cause = error.cause === undefined ? '' : describeError(error.cause);
+  // A wrapper that already quotes its cause's message does not repeat it.
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 };
 

@@ -32,7 +32,7 @@ const bounded = (octokit: Pick<InstanceType<typeof Octokit>, 'hook' | 'request'>
         const retryCount = Number((options.request as { retryCount?: number }).retryCount ?? 0);
         const retries = retryCount < net.settings.retries && net.failures < net.settings.retryBudget;
         const { method, url } = octokit.request.endpoint(options);
-        net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${final?.message ?? (status ? `HTTP ${status}` : (error as Error).message)}`, retries ? (retryCount + 1) ** 2 * net.retryBaseMs : undefined);
+        net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${final?.message ?? (status ? `HTTP ${status}` : (error as Error).message)}`, retries ? { inMs: (retryCount + 1) ** 2 * net.retryBaseMs } : undefined);
       }
       throw error;
     }

@@ -23,6 +23,8 @@ export interface FaultPlan {
   affects?: (request: ProxiedRequest) => boolean;
   /** `drip`: milliseconds between bytes (default 200). */
   dripMs?: number;
+  /** `error500`: the answer in the faked API's own error shape (default: a JSON message). */
+  serverError?: { headers: Record<string, string>; body: string };
 }
 
 export interface FaultProxy {
@@ -106,7 +108,8 @@ export const startFaultProxy = async (upstreamUrl: string | undefined, plan: Fau
           return;
         }
         if (fault === 'error500') {
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'injected server fault' }));
+          const answer = plan.serverError ?? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'injected server fault' }) };
+          res.writeHead(500, answer.headers).end(answer.body);
           return;
         }
         const answer = upstream ? await forward(upstream, request).catch(() => undefined) : { status: 200, headers: {}, body: Buffer.alloc(0) };

@@ -19,7 +19,7 @@ export const faultCases = (midScan: number): FaultCase[] => [
   { name: 'connection reset', mode: 'reset', after: 0, error: /reset|socket|closed|ECONNRESET|fetch failed|unreachable/i },
   { name: 'slow drip of the body', mode: 'drip', after: 0, error: /no complete answer within 500 ms/ },
   { name: 'endless body', mode: 'endless', after: 0, error: /larger than the 1 MB cap \(network\.maxResponseMegabytes\)/ },
-  { name: `500 after ${midScan} requests`, mode: 'error500', after: midScan, error: /500|retry budget/i },
+  { name: `500 after ${midScan} requests`, mode: 'error500', after: midScan, error: /500|retry budget|injected server fault/i },
 ];
 
 export const FAULT_NETWORK: NetworkSettings = {
