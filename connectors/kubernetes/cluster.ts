@@ -20,7 +20,7 @@ import {
 } from '@kubernetes/client-node';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import { InputError } from '../../src/errors.ts';
-import { readCapped } from '../network.ts';
+import { DEFAULT_NETWORK, readCapped, type NetworkSettings } from '../network.ts';
 import type { KubernetesConfig } from './schema.ts';
 
 export interface ClusterClient {
@@ -74,7 +74,7 @@ export const loadKubeConfig = (paths: string[]): KubeConfig => {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** A KubeConfig holding only `contextName`'s cluster and user, and the API clients built from it. */
-export const clusterClient = (base: KubeConfig, contextName: string): ClusterClient => {
+export const clusterClient = (base: KubeConfig, contextName: string, network: NetworkSettings = DEFAULT_NETWORK): ClusterClient => {
   const context = base.getContextObject(contextName);
   if (!context) throw new InputError(`kubernetes.contexts: context "${contextName}" is not in the kubeconfig (known: ${base.contexts.map((c) => c.name).join(', ') || 'none'})`);
   const cluster = base.getCluster(context.cluster);
@@ -96,7 +96,7 @@ export const clusterClient = (base: KubeConfig, contextName: string): ClusterCli
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
-    middleware: [sharedDispatcher(), headerMiddleware('User-Agent', 'dutybound')],
+    middleware: [sharedDispatcher(network.requestTimeoutSeconds * 1000), headerMiddleware('User-Agent', 'dutybound')],
   });
   return {
     context: contextName,
@@ -117,15 +117,24 @@ const headerMiddleware = (key: string, value: string): ObservableMiddleware => (
   post: (response) => new Observable(Promise.resolve(response)),
 });
 
-/** Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later request of this client. */
-const sharedDispatcher = (): ObservableMiddleware => {
-  let shared: ReturnType<RequestContext['getDispatcher']>;
+/**
+ * Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later
+ * request of this client, with undici's header and body timeouts on every request it sends
+ * (a request's own options win: listPage sets them too).
+ */
+const sharedDispatcher = (timeoutMs: number): ObservableMiddleware => {
+  let shared: NonNullable<ReturnType<RequestContext['getDispatcher']>> | undefined;
+  const withTimeouts: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => dispatch({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...options }, handler);
   return {
     pre: (context: RequestContext) => {
       const dispatcher = context.getDispatcher();
       if (dispatcher) {
         if (shared) context.setDispatcher(shared);
-        else shared = dispatcher;
+        else {
+          const bounded = (dispatcher as unknown as Dispatcher).compose(withTimeouts) as unknown as NonNullable<typeof shared>;
+          shared = bounded;
+          context.setDispatcher(bounded);
+        }
       }
       return new Observable(Promise.resolve(context));
     },

@@ -269,7 +269,7 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
   // a context whose entry cannot be used (malformed server URL…) fails alone.
   const clients = contexts.map((name): ClusterClient | ClusterResult => {
     try {
-      return clusterClient(base!, name);
+      return clusterClient(base!, name, ctx.network);
     } catch (error) {
       if (error instanceof InputError) throw error;
       return { coverage: [{ system: 'kubernetes', target: name, status: 'failed', error: `kubeconfig: ${describeError(error)}` }], principals: [], entitlements: [], credentials: [] };
