@@ -11,7 +11,7 @@ export const networkSchema = z
       .positive()
       .default(30)
       .describe('Longest one request may take, from connecting to the last byte of its answer; past it the attempt fails (and may be retried).'),
-    connectTimeoutSeconds: z.number().positive().default(10).describe('Longest wait for a connection to a server.'),
+    connectTimeoutSeconds: z.number().positive().default(10).describe('Longest wait for a connection to an AWS endpoint (elsewhere the request deadline bounds connecting too).'),
     retries: z.number().int().min(0).max(10).default(3).describe('Retries of one request after a timeout, a reset connection, a 5xx or a 429 (AWS: aws.maxAttempts).'),
     retryDelaySeconds: z.number().min(0).default(1).describe('First wait before a retry; it doubles with each retry of the same request (a Retry-After header wins).'),
     retryBudget: z
@@ -112,6 +112,7 @@ export class TargetNetwork {
   private readonly scanSignal: AbortSignal | undefined;
   requests = 0;
   failures = 0;
+  private lastFailure = '';
   private readonly startedAt = Date.now();
   private lastProgress = Date.now();
 
@@ -120,8 +121,8 @@ export class TargetNetwork {
 
   constructor(label: string, settings: NetworkSettings = DEFAULT_NETWORK, log?: Logger, scanSignal?: AbortSignal, retryBaseMs = 1000) {
     this.label = label;
-    this.retryBaseMs = retryBaseMs;
     this.settings = settings;
+    this.retryBaseMs = retryBaseMs;
     this.log = log ?? { info() {}, warn() {}, debug() {} };
     this.scanSignal = scanSignal;
   }
@@ -153,8 +154,6 @@ export class TargetNetwork {
       this.log.progress?.(`${this.label}: ${this.requests} requests sent`);
     }
   }
-
-  private lastFailure = '';
 
   /**
    * Records a failed attempt; with `retry`, says on the progress line what is retried after

@@ -165,6 +165,9 @@ export const runProcess = async (argv: string[] = hideBin(process.argv)): Promis
     throw error;
   });
   process.exitCode = await main(argv);
+  // A scan cut short by its deadline may leave a server's wait behind (a rate-limit reset): once
+  // the reports are written, nothing it could still do matters, so it does not hold the exit.
+  setTimeout(() => process.exit(), 3_000).unref();
 };
 
 if (import.meta.main) await runProcess();
