@@ -35,17 +35,34 @@ export class BoundedHttpHandler {
       const handled = await this.inner.handle(request, { ...options, abortSignal: signal });
       // The whole body is read inside the attempt: its deadline and the cap cover it too.
       handled.response.body = await readCapped(handled.response.body as AsyncIterable<Uint8Array>, this.net.maxBytes);
-      if (retryableStatus(handled.response.statusCode)) this.net.failed(`${what}: HTTP ${handled.response.statusCode}`, {});
+      const status = handled.response.statusCode;
+      if (retryableStatus(status) && status !== 429) {
+        this.net.failed(`${what}: HTTP ${status}`, this.lastTry(request) ? undefined : {});
+        // A server fault past network.retries: the SDK's error, not retried (throttling keeps aws.maxAttempts).
+        if (this.lastTry(request)) throw new Error(`${what}: HTTP ${status} on attempt ${this.attemptOf(request)} (network.retries)`);
+      }
       return handled;
     } catch (error) {
       if (attempt.scanAborted()) throw this.net.deadlineError();
-      if (isFinal(error)) throw error;
+      if (isFinal(error) || !(error instanceof Error) || /\(network\.retries\)$/.test(error.message)) throw error;
       // The attempt's deadline, or the SDK's own header timeout: both read as one timeout.
-      const timedOut = attempt.timedOut() || /requestTimeout|within the configured timeout/.test((error as Error).message);
+      const timedOut = attempt.timedOut() || /requestTimeout|within the configured timeout/.test(error.message);
       const thrown = timedOut ? transientTimeout(this.net) : error;
-      this.net.failed(`${what}: ${(thrown as Error).message}`, {});
-      throw thrown;
+      const last = this.lastTry(request);
+      this.net.failed(`${what}: ${thrown.message}`, last ? undefined : {});
+      // Timeouts and resets are retried network.retries times, whatever aws.maxAttempts allows
+      // throttling. No cause: the SDK's retry strategy would read the transient one.
+      throw last ? new Error(thrown.message) : thrown;
     }
+  }
+
+  /** The attempt number the SDK's retry middleware wrote on the request (`amz-sdk-request: attempt=N; max=M`). */
+  private attemptOf(request: HandleArgs[0]): number {
+    return Number(/attempt=(\d+)/.exec(String(request.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
+  }
+
+  private lastTry(request: HandleArgs[0]): boolean {
+    return this.attemptOf(request) > this.net.settings.retries;
   }
 
   updateHttpClientConfig(key: never, value: never): void {

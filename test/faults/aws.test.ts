@@ -33,7 +33,7 @@ describe('aws under network faults', () => {
     try {
       const started = Date.now();
       const result = await collectAws(
-        awsSchema.parse({ accounts: [first, second], maxAttempts: 2 }),
+        awsSchema.parse({ accounts: [first, second], maxAttempts: 8 }),
         { now, log: silentLogger, baseDir: '/', network: FAULT_NETWORK },
         { endpoint: proxy.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, reportPollMs: 5, pageSize: 5 },
       );
@@ -46,6 +46,8 @@ describe('aws under network faults', () => {
       expect(result.principals.some((principal) => principal.target === second)).toBe(true);
       expect(result.principals.some((principal) => principal.target === first)).toBe(false);
       expect(proxy.faulted).toBeGreaterThan(0);
+      // network.retries bounds timeouts, resets and 5xx (aws.maxAttempts is for throttling), and the budget bounds the account.
+      expect(proxy.faulted).toBeLessThanOrEqual(after === 0 ? FAULT_NETWORK.retries + 1 : FAULT_NETWORK.retryBudget + 1);
     } finally {
       await proxy.close();
     }
