@@ -19,6 +19,8 @@ describe('redactUrl', () => {
     ['https://x.example.com/feeds/abc', 'https://x.example.com/feeds/***'],
     ['https://x.example.com/v2/schedules/ical?Zq81secret', 'https://x.example.com/v2/schedules/ical?***'],
     ['https://x.example.com/feed.ics?SECRET=1', 'https://x.example.com/feed.ics?***'],
+    ['https://x.example.com/%E0%A4%A/feed', 'https://x.example.com/***/feed'],
+    ['https://x.example.com:8443/Calendar/Team.ICS', 'https://x.example.com:8443/Calendar/Team.ICS'],
   ])('%s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
