@@ -182,7 +182,9 @@ const statusOf = (text: string): { reason?: string; message?: string } => {
   try {
     const body = JSON.parse(text) as { kind?: string; reason?: unknown; message?: unknown };
     if (!body || typeof body !== 'object' || body.kind !== 'Status') return {};
-    return { ...(typeof body.reason === 'string' ? { reason: body.reason } : {}), ...(typeof body.message === 'string' ? { message: body.message } : {}) };
+    // The reason and a bounded message: a server's Status is shown, never a whole body it chose to send.
+    const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+    return { ...(typeof body.reason === 'string' ? { reason: clip(body.reason, 80) } : {}), ...(typeof body.message === 'string' ? { message: clip(body.message, 500) } : {}) };
   } catch {
     return {};
   }
