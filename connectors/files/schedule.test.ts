@@ -137,6 +137,16 @@ describe('loadSchedules: URL feeds', () => {
     expect(coverage).toEqual([{ system: 'schedule', target: url, status: 'failed', error: expect.stringMatching(/fetch failed.*ECONNREFUSED/) }]);
   });
 
+  it('numbers feeds whose redacted URLs are alike, so each keeps its own coverage row', async () => {
+    const first = `${server.url}/private/f3c1a9b27d4e48c0a5b6/feed/payments.ics`;
+    const second = `${server.url}/private/0000aaaa/feed/other.ics`;
+    const { coverage } = await loadSchedules([first, second], { now, feed: { network: { ...DEFAULT_NETWORK, retries: 0 } } });
+    expect(coverage.map((row) => [row.target, row.status])).toEqual([
+      [`${server.url}/private/***/feed/***`, 'ok'],
+      [`${server.url}/private/***/feed/*** #2`, 'failed'],
+    ]);
+  });
+
   it('refuses a feed whose content is not a calendar', async () => {
     const error = await failure(loadSchedules([`${server.url}/calendars/html.ics`], { now }));
     expect(error.problems).toEqual([expect.stringMatching(/calendars\/\*\*\*:1: syntax error/)]);
