@@ -32,7 +32,10 @@ const bounded = (octokit: Pick<InstanceType<typeof Octokit>, 'hook' | 'request'>
         const retryCount = Number((options.request as { retryCount?: number }).retryCount ?? 0);
         const retries = retryCount < net.settings.retries && net.failures < net.settings.retryBudget;
         const { method, url } = octokit.request.endpoint(options);
-        net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${final?.message ?? (status ? `HTTP ${status}` : (error as Error).message)}`, retries ? { inMs: (retryCount + 1) ** 2 * net.retryBaseMs } : undefined);
+        // Octokit gives a request that got no answer (reset, refused) status 500: only an answer has a status.
+        const answered = (error as { response?: unknown }).response !== undefined;
+        const reason = final?.message ?? (answered ? `HTTP ${status}` : (error as Error).message);
+        net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${reason}`, retries ? { inMs: (retryCount + 1) ** 2 * net.retryBaseMs } : undefined);
       }
       throw error;
     }
