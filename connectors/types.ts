@@ -1,11 +1,14 @@
 // The one interface every privilege connector implements (plain objects that `satisfies` it).
 import type { z } from 'zod';
 import type { Coverage, Credential, Entitlement, Grant, Principal, System } from '../src/model/index.ts';
+import type { NetworkSettings } from './network.ts';
 
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
+  /** Per-target progress of long scans (started, requests sent, retries, done); absent: not shown. */
+  progress?(message: string): void;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
@@ -18,7 +21,10 @@ export interface CollectContext {
   baseDir: string;
   /** `--only SYSTEM:TARGET`: collect this target only (undefined: all). */
   onlyTarget?: string;
+  /** The whole scan's deadline (`--timeout`): aborted, every unfinished target fails with its reason. */
   signal?: AbortSignal;
+  /** Request deadlines, retry budgets and body caps (the config's `network:` section; defaults when absent). */
+  network?: NetworkSettings;
 }
 
 /** What one connector returns: its part of the inventory, with one coverage row per target. */

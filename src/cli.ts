@@ -8,7 +8,7 @@ import { runDemo } from './commands/demo.ts';
 import { processIo, type Io } from './commands/io.ts';
 import { runPermissions } from './commands/permissions.ts';
 import { runRules } from './commands/rules.ts';
-import { EXIT, parseFormats, runScan, SCAN_DEFAULT_OUT } from './commands/scan.ts';
+import { DEFAULT_TIMEOUT, EXIT, parseFormats, runScan, SCAN_DEFAULT_OUT } from './commands/scan.ts';
 import { runValidate } from './commands/validate.ts';
 import { describeError, InputError } from './errors.ts';
 import { SEVERITIES, type Severity } from './model/index.ts';
@@ -21,6 +21,11 @@ const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(Str
 
 const configOption = <T>(y: Argv<T>) =>
   y.option('config', { alias: 'c', type: 'string', describe: 'Config file (default: ./dutybound.yaml if present)' });
+
+const networkOptions = <T>(y: Argv<T>) =>
+  y
+    .option('timeout', { type: 'string', default: DEFAULT_TIMEOUT, describe: 'Deadline of the whole scan (30m, 90s, 2h; 0: none): unfinished targets then fail with "deadline exceeded" (exit 3)' })
+    .option('progress', { type: 'boolean', default: false, describe: 'Per-target progress on stderr even when it is not a terminal' });
 
 const sourceOptions = <T>(y: Argv<T>) =>
   y
@@ -47,7 +52,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       'scan',
       'Collect (or read --inventory), evaluate every rule, write the reports',
       (y) =>
-        sourceOptions(configOption(y))
+        networkOptions(sourceOptions(configOption(y)))
           .option('out', { alias: 'o', type: 'string', default: SCAN_DEFAULT_OUT, describe: 'Report directory, or - for stdout (one --format)' })
           .option('format', { alias: 'f', type: 'string', array: true, default: [FORMATS.join(',')], describe: `Report formats: ${FORMATS.join(', ')}` })
           .option('fail-on', { type: 'string', choices: SEVERITIES, default: 'high', describe: 'Exit 1 when a finding is at or above this severity' })
@@ -74,6 +79,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
               baseline: args.baseline,
               evidence: args.evidence,
               quiet: args.quiet,
+              timeout: args.timeout,
+              progress: args.progress,
             },
             io,
           ).then((result) => result.exitCode),
@@ -83,13 +90,13 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       'collect',
       'Collect the inventory only and write it to a file (for sharded scans and offline reviews)',
       (y) =>
-        configOption(y)
+        networkOptions(configOption(y))
           .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Inventory file to write, or - for stdout' })
           .option('only', { type: 'string', describe: 'Collect one system or target: SYSTEM[:TARGET]' })
           .option('now', { type: 'string', describe: 'Instant recorded as collectedAt (default: the clock)' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
           .epilog('Exit codes: 0 every target read; 2 usage, config or input error; 3 a target failed or was read in part (the inventory is still written, with its coverage).'),
-      (args) => run(runCollect({ config: args.config, only: args.only, out: args.out, now: args.now, quiet: args.quiet }, io)),
+      (args) => run(runCollect({ config: args.config, only: args.only, out: args.out, now: args.now, quiet: args.quiet, timeout: args.timeout, progress: args.progress }, io)),
     )
     .command(
       'validate',
@@ -145,7 +152,9 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       return EXIT.input;
     }
     // An internal error: nothing was revoked and the scan is not trustworthy; say so loudly.
-    io.stderr.write(`dutybound: internal error: ${describeError(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    // The stack's frames only: its first lines repeat the message, which describeError has cleaned.
+    const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : '';
+    io.stderr.write(`dutybound: internal error: ${describeError(error)}\n${frames}\n`);
     return EXIT.input;
   }
 };
@@ -158,6 +167,9 @@ export const runProcess = async (argv: string[] = hideBin(process.argv)): Promis
     throw error;
   });
   process.exitCode = await main(argv);
+  // A scan cut short by its deadline may leave a server's wait behind (a rate-limit reset): once
+  // the reports are written, nothing it could still do matters, so it does not hold the exit.
+  setTimeout(() => process.exit(), 3_000).unref();
 };
 
 if (import.meta.main) await runProcess();

@@ -14,10 +14,32 @@ export class InputError extends Error {
 export const inputErrors = (what: string, problems: string[]): InputError =>
   new InputError(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${problems.join('\n  ')}`, problems);
 
-/** Message of an unknown thrown value, with its cause chain. */
+/**
+ * A failed request's message without what the answer carried: @kubernetes/client-node's
+ * ApiException puts the whole body and every response header (Set-Cookie…) in its message;
+ * only the status and the Status reason/message are kept.
+ */
+const withoutResponse = (error: Error): string => {
+  const match = /^HTTP-Code: (\d+)\nMessage: ([^\n]*)/.exec(error.message);
+  if (!match) return error.message;
+  const body = (error as { body?: unknown }).body;
+  let status: { reason?: unknown; message?: unknown } = {};
+  try {
+    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    if (parsed && typeof parsed === 'object') status = parsed as typeof status;
+  } catch {
+    // not a Status: nothing of it is shown
+  }
+  const reason = typeof status.reason === 'string' ? ` ${status.reason}` : '';
+  return `HTTP ${match[1]}${reason}${typeof status.message === 'string' ? `: ${status.message}` : ''}`;
+};
+
+/** Message of an unknown thrown value, with its cause chain (never a failed answer's headers or body). */
 export const describeError = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause === undefined ? '' : `: ${describeError(error.cause)}`;
-  return `${error.message}${cause}`;
+  const message = withoutResponse(error);
+  const cause = error.cause === undefined ? '' : describeError(error.cause);
+  // A wrapper that already quotes its cause's message does not repeat it.
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 };
 

@@ -6,6 +6,9 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { TargetNetwork, type NetworkSettings } from '../network.ts';
+import type { Logger } from '../types.ts';
+import { BoundedHttpHandler } from './handler.ts';
 
 export interface AwsCredentialIdentity {
   accessKeyId: string;
@@ -26,8 +29,16 @@ export interface ClientSettings {
   maxAttempts: number;
 }
 
-const common = (settings: ClientSettings, options: AwsClientOptions, credentials?: AwsClientOptions['credentials']) => ({
+/** The scan's network bounds (deadline, settings, progress) the clients are built under. */
+export interface ClientBounds {
+  network?: NetworkSettings;
+  log?: Logger;
+  signal?: AbortSignal;
+}
+
+const common = (settings: ClientSettings, options: AwsClientOptions, net: TargetNetwork, credentials?: AwsClientOptions['credentials']) => ({
   region: settings.region,
+  requestHandler: new BoundedHttpHandler(net),
   // Adaptive retry: exponential backoff plus a client-side rate limiter that slows down on throttling.
   retryMode: 'adaptive',
   maxAttempts: settings.maxAttempts,
@@ -35,23 +46,31 @@ const common = (settings: ClientSettings, options: AwsClientOptions, credentials
   ...((credentials ?? options.credentials) ? { credentials: credentials ?? options.credentials } : {}),
 });
 
-export const awsClients = (settings: ClientSettings, options: AwsClientOptions = {}) => {
-  const sts = new STSClient(common(settings, options));
+export const awsClients = (settings: ClientSettings, options: AwsClientOptions = {}, bounds: ClientBounds = {}) => {
+  /** One target's network share: its own deadline per attempt, budget and progress line. */
+  const network = (label: string) => new TargetNetwork(label, bounds.network, bounds.log, bounds.signal);
+  const shared = network('aws');
+  const sts = new STSClient(common(settings, options, shared));
   return {
     sts,
-    organizations: () => new OrganizationsClient(common(settings, options)),
-    ssoAdmin: (region: string) => new SSOAdminClient(common({ ...settings, region }, options)),
-    identityStore: (region: string) => new IdentitystoreClient(common({ ...settings, region }, options)),
-    /** IAM with the base credentials, or with those of an assumed role. */
-    iam: (credentials?: AwsCredentialIdentity) => new IAMClient(common(settings, options, credentials)),
+    network,
+    organizations: () => new OrganizationsClient(common(settings, options, network('aws organization'))),
+    ssoAdmin: (region: string, net = shared) => new SSOAdminClient(common({ ...settings, region }, options, net)),
+    identityStore: (region: string, net = shared) => new IdentitystoreClient(common({ ...settings, region }, options, net)),
+    /** IAM with the base credentials, or with those of an assumed role, under one account's network share. */
+    iam: (credentials?: AwsCredentialIdentity, net = shared) => new IAMClient(common(settings, options, net, credentials)),
     callerAccount: async (): Promise<string> => {
       const identity = await sts.send(new GetCallerIdentityCommand({}));
       if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no account');
       return identity.Account;
     },
-    assumeRole: async (account: string, roleName: string, externalId: string | undefined): Promise<AwsCredentialIdentity> => {
+    /** AssumeRole under the account's own network share: a stalled call fails that account only. */
+    assumeRole: async (account: string, roleName: string, externalId: string | undefined, net = shared): Promise<AwsCredentialIdentity> => {
       const roleArn = `arn:aws:iam::${account}:role/${roleName}`;
-      const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'dutybound', ...(externalId ? { ExternalId: externalId } : {}), DurationSeconds: 3600 }));
+      const accountSts = new STSClient(common(settings, options, net));
+      const out = await accountSts
+        .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'dutybound', ...(externalId ? { ExternalId: externalId } : {}), DurationSeconds: 3600 }))
+        .finally(() => accountSts.destroy());
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole ${roleArn} returned no credentials`);
       return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };

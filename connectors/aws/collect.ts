@@ -4,6 +4,7 @@ import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import { describeError } from '../../src/errors.ts';
 import type { Coverage } from '../../src/model/index.ts';
+import { abortMessage, type TargetNetwork } from '../network.ts';
 import type { CollectContext, CollectResult } from '../types.ts';
 import type { PolicyDocument } from './classify.ts';
 import { buildIdentityCenter, fetchIdentityCenter, identityCenterTarget } from './identityCenter.ts';
@@ -107,13 +108,14 @@ interface AccountOutcome {
   documents?: Map<string, PolicyDocument>;
 }
 
-const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions): Promise<AccountOutcome> => {
+const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, net: TargetNetwork): Promise<AccountOutcome> => {
+  net.started();
   const iamCredentials = target.own
     ? undefined
-    : await clients.assumeRole(target.id, target.roleName, target.externalId).catch((error: unknown) => {
+    : await clients.assumeRole(target.id, target.roleName, target.externalId, net).catch((error: unknown) => {
         throw stepError(`sts:AssumeRole arn:aws:iam::${target.id}:role/${target.roleName}`, error);
       });
-  const iam = clients.iam(iamCredentials);
+  const iam = clients.iam(iamCredentials, net);
   try {
     // The report's generation (seconds on AWS) runs while the authorization details are paged.
     const reportTask = (async () => {
@@ -126,6 +128,10 @@ const collectAccount = async (target: Target, config: AwsConfig, ctx: CollectCon
     );
     const details = await fetchAuthorizationDetails(iam, options.pageSize);
     const { report, accessKeyIds, error: reportError } = await reportTask;
+    // An account that ran out of time or of retries did not finish: failed, not partial.
+    if (ctx.signal?.aborted) throw net.deadlineError();
+    if (reportError && net.gaveUp) throw new Error(reportError);
+    net.done();
     const inventory = buildAccount({ account: target.id, details, report, accessKeyIds }, buildOptions(config, ctx.now));
     const coverage: Coverage = { system: 'aws', target: target.id, status: reportError ? 'partial' : 'ok' };
     if (reportError) coverage.error = `${reportError} (access keys and console passwords not collected)`;
@@ -153,10 +159,12 @@ export const collectLive = async (config: AwsConfig, ctx: CollectContext, client
   const outcomes = await Promise.all(
     targets.map((target) =>
       limit(async (): Promise<AccountOutcome> => {
-        if (ctx.signal?.aborted) return { coverage: { system: 'aws', target: target.id, status: 'failed', error: 'collection aborted' } };
+        if (ctx.signal?.aborted) return { coverage: { system: 'aws', target: target.id, status: 'failed', error: abortMessage(ctx.signal) } };
+        const net = clients.network(`aws ${target.id}`);
         try {
-          return await collectAccount(target, config, ctx, clients, options);
+          return await collectAccount(target, config, ctx, clients, options, net);
         } catch (error) {
+          net.done('failed');
           ctx.log.warn(`aws ${target.id}: ${describeError(error)}`);
           return { coverage: { system: 'aws', target: target.id, status: 'failed', error: describeError(error) } };
         }
@@ -174,8 +182,9 @@ export const collectLive = async (config: AwsConfig, ctx: CollectContext, client
 const collectIdentityCenter = async (config: AwsConfig, ctx: CollectContext, clients: AwsClients, options: AwsCollectOptions, documents: Map<string, PolicyDocument>, result: CollectResult): Promise<void> => {
   const settings = config.identityCenter;
   const region = settings.region ?? config.region;
-  const sso = clients.ssoAdmin(region);
-  const store = clients.identityStore(region);
+  const net = clients.network('aws identity center');
+  const sso = clients.ssoAdmin(region, net);
+  const store = clients.identityStore(region, net);
   try {
     const data = await fetchIdentityCenter(sso, store, { instanceArn: settings.instanceArn, identityStoreId: settings.identityStoreId, concurrency: config.concurrency, pageSize: options.pageSize });
     const target = identityCenterTarget(data.identityStoreId);
@@ -205,7 +214,7 @@ export const collectAws = async (config: AwsConfig, ctx: CollectContext, options
   const documents = new Map<string, PolicyDocument>();
   const result = collectExports(config, ctx, documents);
   if (wantsLive(config) || config.identityCenter.enabled) {
-    const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
+    const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options, { network: ctx.network, log: ctx.log, signal: ctx.signal });
     try {
       if (wantsLive(config)) await collectLive(config, ctx, clients, options, result, documents);
       if (config.identityCenter.enabled) await collectIdentityCenter(config, ctx, clients, options, documents, result);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../../src/sim/server.ts';
+import { DEFAULT_NETWORK } from '../network.ts';
 import { loadSchedules } from './index.ts';
 import { failure, fixture, scratch } from './test-helpers.ts';
 
@@ -108,11 +109,12 @@ describe('loadSchedules: URL feeds', () => {
     const ok = `${server.url}/private/f3c1a9b27d4e48c0a5b6/feed/payments.ics`;
     const withToken = `${server.url.replace('http://', 'http://ops:hunter2@')}/calendars/platform.ics?token=s3cr3t-token`;
     const broken = `${server.url}/calendars/broken.ics?token=s3cr3t-token`;
-    const { shifts, coverage } = await loadSchedules([ok, withToken, broken, fixture('shifts.csv')], { now });
+    const feed = { network: { ...DEFAULT_NETWORK, retries: 1, retryDelaySeconds: 0 } };
+    const { shifts, coverage } = await loadSchedules([ok, withToken, broken, fixture('shifts.csv')], { now, feed });
     expect(coverage).toEqual([
-      { system: 'schedule', target: `${server.url}/private/***/feed/payments.ics`, status: 'ok' },
-      { system: 'schedule', target: `${server.url.replace('http://', 'http://***@')}/calendars/platform.ics?token=***`, status: 'ok' },
-      { system: 'schedule', target: `${server.url}/calendars/broken.ics?token=***`, status: 'failed', error: 'HTTP 500 Internal Server Error' },
+      { system: 'schedule', target: `${server.url}/private/***/feed/***`, status: 'ok' },
+      { system: 'schedule', target: `${server.url.replace('http://', 'http://***@')}/calendars/***?token=***`, status: 'ok' },
+      { system: 'schedule', target: `${server.url}/calendars/***?token=***`, status: 'failed', error: 'HTTP 500 Internal Server Error' },
       { system: 'schedule', target: 'shifts.csv', status: 'ok' },
     ]);
     expect(JSON.stringify(coverage)).not.toMatch(/s3cr3t|hunter2|f3c1a9b27d4e48c0a5b6/);
@@ -120,22 +122,33 @@ describe('loadSchedules: URL feeds', () => {
     expect(new Set(shifts.map((shift) => shift.schedule))).toEqual(new Set(['Payments primary', 'Platform secondary', 'Networking']));
     expect(shifts.find((shift) => shift.person === 'carol@example.com')).toMatchObject({
       start: '2026-11-23T12:00:00.000Z',
-      source: `${server.url}/private/***/feed/payments.ics:33`,
+      source: `${server.url}/private/***/feed/***:33`,
     });
     expect(server.calls.byOperation.get('feed')).toBe(2);
-    expect(server.calls.byOperation.get('broken')).toBe(1);
+    // A 500 is retried (network.retries), then the feed fails.
+    expect(server.calls.byOperation.get('broken')).toBe(2);
   });
 
   it('reports an unreachable host as failed coverage, not an exception', async () => {
     const closed = await startFakeServer(() => ({ status: 200 }));
     const url = `${closed.url}/feed.ics`;
     await closed.close();
-    const { coverage } = await loadSchedules([url], { now });
+    const { coverage } = await loadSchedules([url], { now, feed: { network: { ...DEFAULT_NETWORK, retries: 0 } } });
     expect(coverage).toEqual([{ system: 'schedule', target: url, status: 'failed', error: expect.stringMatching(/fetch failed.*ECONNREFUSED/) }]);
+  });
+
+  it('numbers feeds whose redacted URLs are alike, so each keeps its own coverage row', async () => {
+    const first = `${server.url}/private/f3c1a9b27d4e48c0a5b6/feed/payments.ics`;
+    const second = `${server.url}/private/0000aaaa/feed/other.ics`;
+    const { coverage } = await loadSchedules([first, second], { now, feed: { network: { ...DEFAULT_NETWORK, retries: 0 } } });
+    expect(coverage.map((row) => [row.target, row.status])).toEqual([
+      [`${server.url}/private/***/feed/***`, 'ok'],
+      [`${server.url}/private/***/feed/*** #2`, 'failed'],
+    ]);
   });
 
   it('refuses a feed whose content is not a calendar', async () => {
     const error = await failure(loadSchedules([`${server.url}/calendars/html.ics`], { now }));
-    expect(error.problems).toEqual([expect.stringMatching(/html\.ics:1: syntax error/)]);
+    expect(error.problems).toEqual([expect.stringMatching(/calendars\/\*\*\*:1: syntax error/)]);
   });
 });

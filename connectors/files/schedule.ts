@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError, inputErrors } from '../../src/errors.ts';
 import type { Coverage, Shift } from '../../src/model/index.ts';
-import { fetchFeed, isFeedUrl, redactUrl } from '../ical/feed.ts';
+import { fetchFeed, isFeedUrl, redactUrl, type FeedOptions } from '../ical/feed.ts';
 import { parseIcs } from '../ical/index.ts';
 import { email, isoTime, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
@@ -18,6 +18,8 @@ export interface ScheduleOptions {
   personDomain?: string;
   windowDaysBack?: number;
   windowDaysAhead?: number;
+  /** Deadlines, retry budget, body cap and progress for feeds read over http(s). */
+  feed?: FeedOptions;
 }
 
 export const shiftRowSchema = z.strictObject(
@@ -65,6 +67,19 @@ type SourceResult = { shifts: Shift[]; coverage: Coverage; problems: string[] };
 
 const problemsOf = (error: unknown): string[] | undefined => (error instanceof InputError ? (error.problems.length ? error.problems : [error.message]) : undefined);
 
+/** Each feed URL's coverage target: redacted, and numbered (`#2`) where two feeds redact alike. */
+const feedTargets = (paths: string[]): Map<string, string> => {
+  const targets = new Map<string, string>();
+  const used = new Map<string, number>();
+  for (const path of uniquePaths(paths).filter(isFeedUrl)) {
+    const shown = redactUrl(path);
+    const count = (used.get(shown) ?? 0) + 1;
+    used.set(shown, count);
+    targets.set(path, count === 1 ? shown : `${shown} #${count}`);
+  }
+  return targets;
+};
+
 /**
  * Reads schedule sources: `.ics` files and http(s) URLs are ICS feeds, other paths are list files.
  * An unreachable feed is a `failed` coverage row (the others go on); malformed content is an InputError.
@@ -93,11 +108,12 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     }
   };
 
+  const targets = feedTargets(paths);
   const readSource = async (path: string): Promise<SourceResult> => {
-    const target = isFeedUrl(path) ? redactUrl(path) : basename(path);
+    const target = targets.get(path) ?? basename(path);
     const ok: Coverage = { system: 'schedule', target, status: 'ok' };
     if (isFeedUrl(path)) {
-      const fetched = await fetchFeed(path);
+      const fetched = await fetchFeed(path, options.feed);
       if ('error' in fetched) return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: fetched.error }, problems: [] };
       return readIcs(fetched.text, target, target);
     }

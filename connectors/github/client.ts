@@ -7,10 +7,42 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { InputError } from '../../src/errors.ts';
+import { isFinal, networkCause, readCapped, retryableStatus, TargetNetwork, type NetworkSettings } from '../network.ts';
 import type { Logger } from '../types.ts';
 import { resolvePath, type GithubConfig } from './schema.ts';
 
-const GithubOctokit = Octokit.plugin(throttling, retry);
+/**
+ * Each attempt (the innermost hook, inside the retry and throttling plugins) under the org's
+ * network bounds: admitted only while the retry budget lasts and the scan's deadline has not
+ * passed; a cap, a spent budget or the deadline ends the request without a retry.
+ */
+const bounded = (octokit: Pick<InstanceType<typeof Octokit>, 'hook' | 'request'>, options: object) => {
+  const net = (options as { network?: TargetNetwork }).network;
+  if (!net) return;
+  octokit.hook.wrap('request', async (request, options) => {
+    net.admit();
+    try {
+      return await request(options);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const final = networkCause(error);
+      // Thrown as is (not a RequestError), so the retry plugin lets it through.
+      if (final && isFinal(final)) throw final;
+      if (status === undefined || retryableStatus(status)) {
+        const retryCount = Number((options.request as { retryCount?: number }).retryCount ?? 0);
+        const retries = retryCount < net.settings.retries && net.failures < net.settings.retryBudget;
+        const { method, url } = octokit.request.endpoint(options);
+        // Octokit gives a request that got no answer (reset, refused) status 500: only an answer has a status.
+        const answered = (error as { response?: unknown }).response !== undefined;
+        const reason = final?.message ?? (answered ? `HTTP ${status}` : (error as Error).message);
+        net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${reason}`, retries ? { inMs: (retryCount + 1) ** 2 * net.retryBaseMs } : undefined);
+      }
+      throw error;
+    }
+  });
+};
+
+const GithubOctokit = Octokit.plugin(bounded, throttling, retry);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 export interface ClientTuning {
@@ -105,16 +137,42 @@ export interface GithubClient {
   octokit: GithubOctokit;
   stats: ClientStats;
   pageSize: number;
+  /** The org's deadlines, retry budget and progress line. */
+  net: TargetNetwork;
 }
+
+/**
+ * fetch under one attempt's deadline (the scan's signal joins it), reading the whole answer up
+ * to the body cap before Octokit parses it: a stalled, dripping or endless answer ends here.
+ */
+const boundedFetch =
+  (net: TargetNetwork): typeof fetch =>
+  async (input, init) => {
+    const attempt = net.attempt();
+    const signal = init?.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal;
+    try {
+      const response = await fetch(input, { ...init, signal });
+      const body = await readCapped(response.body, net.maxBytes);
+      const empty = [101, 204, 205, 304].includes(response.status);
+      const read = new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      // Pagination resolves the next page against the answer's URL.
+      Object.defineProperty(read, 'url', { value: response.url });
+      return read;
+    } catch (error) {
+      if (signal.aborted) throw net.abortError(attempt);
+      throw error;
+    }
+  };
 
 export const createGithubClient = (
   config: GithubConfig,
   org: string,
-  context: { baseDir: string; log: Logger; signal?: AbortSignal },
+  context: { baseDir: string; log: Logger; signal?: AbortSignal; network?: NetworkSettings },
   tuning: ClientTuning & { etags?: EtagCache; forWrites?: boolean } = {},
 ): GithubClient => {
   const env = tuning.env ?? process.env;
   const base = tuning.retryAfterBaseMs ?? 1000;
+  const net = new TargetNetwork(`github ${org}`, context.network, context.log, context.signal, base);
   const stats: ClientStats = { requests: 0, quota: { core: 0, graphql: 0 }, notModified: 0, secondaryLimits: 0, primaryLimits: 0, remaining: {} };
   /** Per rate-limit resource (REST `core`, `graphql`): when a spent limit resets, once the scan stopped waiting for it. */
   const exhaustedUntil: Partial<Record<'core' | 'graphql', string>> = {};
@@ -123,11 +181,12 @@ export const createGithubClient = (
   const octokit = new GithubOctokit({
     baseUrl: apiBaseUrl(config, env),
     userAgent: 'dutybound',
-    ...(context.signal ? { request: { signal: context.signal } } : {}),
+    request: { fetch: boundedFetch(net), ...(context.signal ? { signal: context.signal } : {}) },
+    network: net,
     ...authOptions(config, org, context.baseDir, env),
     // Octokit logs every failed request; coverage reports what failed, so these are debug detail.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => context.log.debug(message), error: (message: string) => context.log.debug(message) },
-    retry: { retryAfterBaseValue: base, retries: 3 },
+    retry: { retryAfterBaseValue: base, retries: net.settings.retries },
     throttle: {
       id: `dutybound-${org}-${clientCounter}`,
       retryAfterBaseValue: base,
@@ -199,5 +258,5 @@ export const createGithubClient = (
     }
   });
 
-  return { octokit, stats, pageSize: tuning.pageSize ?? 100 };
+  return { octokit, stats, pageSize: tuning.pageSize ?? 100, net };
 };

@@ -9,6 +9,7 @@ import type { Coverage, Credential, Entitlement, Level, Principal } from '../../
 import type { CollectContext, CollectResult } from '../types.ts';
 import { appLevel, appPrivileged, globMatch, orgRoleLevel, repoLevel, repoPrivilege, repoPrivileged, roleFromGraphql, tokenPrivileged, type RepoPermissions } from './classify.ts';
 import { EtagCache, RateLimitExhausted, createGithubClient, type ClientStats, type ClientTuning, type GithubClient } from './client.ts';
+import { abortMessage, DeadlineExceeded, networkCause, RetryBudgetSpent } from '../network.ts';
 import { resolvePath, type GithubConfig } from './schema.ts';
 import { appendAll } from '../../src/model/collections.ts';
 
@@ -17,8 +18,11 @@ const iso = (value: string) => new Date(value).toISOString();
 /** Why a request failed, in one line: `403 Resource not accessible by integration`. */
 const reasonOf = (error: unknown): string => {
   if (error instanceof RateLimitExhausted) return error.message;
-  const status = (error as { status?: number }).status;
+  const own = networkCause(error);
+  if (own) return own.message;
   const response = (error as { response?: { data?: { message?: string }; headers?: Record<string, string | undefined> } }).response;
+  // Octokit gives a request that got no answer (reset, refused) status 500: only an answer has a status.
+  const status = response ? (error as { status?: number }).status : undefined;
   const message = response?.data?.message;
   // GitHub names the App permission an endpoint needs when it refuses one.
   const needs = response?.headers?.['x-accepted-github-permissions'];
@@ -177,6 +181,8 @@ class OrgScan {
   readonly problems = new Map<string, Problem>();
   readonly notes: string[] = [];
   readonly org: string;
+  /** The org stopped short: its retry budget was spent or the scan's deadline passed. */
+  gaveUp = false;
   constructor(org: string) {
     this.org = org;
   }
@@ -202,6 +208,7 @@ class OrgScan {
   }
 
   problem(section: string, error: unknown, subject?: string): void {
+    if (error instanceof RetryBudgetSpent || error instanceof DeadlineExceeded) this.gaveUp = true;
     const found = this.problems.get(section) ?? { reason: reasonOf(error), subjects: [] };
     if (subject) found.subjects.push(subject);
     this.problems.set(section, found);
@@ -241,7 +248,7 @@ class OrgScan {
     return {
       system: 'github',
       target: this.org,
-      status: errors.length ? 'partial' : 'ok',
+      status: this.gaveUp ? 'failed' : errors.length ? 'partial' : 'ok',
       ...(errors.length ? { error: errors.sort().join('; ') } : {}),
       ...(this.notes.length ? { notes: [...this.notes].sort() } : {}),
     };
@@ -273,14 +280,12 @@ export const collectGithubOrg = async (
   const scan = new OrgScan(org);
   const client: GithubClient = createGithubClient(config, org, ctx, tuning);
   const { octokit, pageSize } = client;
+  client.net.started();
   const limit = pLimit(config.concurrency);
-  const finish = (coverage: Coverage): OrgResult => ({
-    coverage: [coverage],
-    principals: [...scan.principals.values()],
-    entitlements: scan.entitlements,
-    credentials: scan.credentials,
-    stats: client.stats,
-  });
+  const finish = (coverage: Coverage): OrgResult => {
+    client.net.done(coverage.status === 'ok' ? 'done' : coverage.status);
+    return { coverage: [coverage], principals: [...scan.principals.values()], entitlements: scan.entitlements, credentials: scan.credentials, stats: client.stats };
+  };
 
   let orgInfo: { default_repository_permission?: string | null };
   try {
@@ -748,7 +753,7 @@ export const collectGithub = async (config: GithubConfig, ctx: CollectContext, t
   const result: GithubCollectResult = { coverage: [], principals: [], entitlements: [], credentials: [], stats: {} };
   for (const org of orgs) {
     if (ctx.signal?.aborted) {
-      result.coverage.push({ system: 'github', target: org, status: 'failed', error: 'collection aborted' });
+      result.coverage.push({ system: 'github', target: org, status: 'failed', error: abortMessage(ctx.signal) });
       continue;
     }
     let part: OrgResult;

@@ -85,7 +85,8 @@ const instantOf = (time: ICAL.Time): Date =>
   time.isDate ? new Date(Date.UTC(time.year, time.month - 1, time.day)) : time.toJSDate();
 
 const nameWithoutExtension = (file: string): string => {
-  const name = isFeedUrl(file) ? (new URL(file).pathname.split('/').filter(Boolean).at(-1) ?? new URL(file).hostname) : basename(file);
+  // A feed's file name is shown redacted: one that is a secret (`***`) leaves the host as the name.
+  const name = isFeedUrl(file) ? ([new URL(file).pathname.split('/').filter(Boolean).at(-1)].find((last) => last && last !== '***') ?? new URL(file).hostname) : basename(file);
   return name.slice(0, name.length - extname(name).length) || name;
 };
 

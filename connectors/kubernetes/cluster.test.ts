@@ -1,10 +1,13 @@
 // listPage: one list page through the client's own request pipeline (kubeconfig token, headers),
-// read as the API server's JSON; failures keep client-node's ApiException shape.
+// read as the API server's JSON; failures keep only the status and the Status reason and message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '../../src/errors.ts';
+import { startFaultProxy } from '../../src/sim/faults.ts';
 import { startFakeServer, type FakeRequest, type FakeServer } from '../../src/sim/server.ts';
+import { DEFAULT_NETWORK } from '../network.ts';
 import { apiError, clusterClient, listPage, loadKubeConfig, METADATA_ONLY_LIST, type ClusterClient } from './cluster.ts';
 
 let dir: string;
@@ -77,5 +80,22 @@ describe('listPage', () => {
 
   it('an answer that is not JSON is an error naming its content type', async () => {
     await expect(listPage(client, '/html', {})).rejects.toThrow('list /html: expected JSON, got content-type "text/html"');
+  });
+});
+
+describe('client timeouts', () => {
+  it("bounds client-node's own calls too: a server that never answers fails within the request deadline", async () => {
+    const stalled = await startFaultProxy(undefined, { mode: 'stall' });
+    try {
+      const file = join(dir, 'stalled-kubeconfig');
+      writeFileSync(file, ['apiVersion: v1', 'kind: Config', 'current-context: s', 'clusters:', `- name: s\n  cluster:\n    server: ${stalled.url}`, 'users:', '- name: u\n  user:\n    token: t0ken', 'contexts:', '- name: s\n  context:\n    cluster: s\n    user: u'].join('\n'));
+      const bounded = clusterClient(loadKubeConfig([file]), 's', { ...DEFAULT_NETWORK, requestTimeoutSeconds: 0.3 });
+      const started = Date.now();
+      const error = await bounded.rbac.listClusterRole().catch((caught: unknown) => caught);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(describeError(error)).toMatch(/timeout/i);
+    } finally {
+      await stalled.close();
+    }
   });
 });

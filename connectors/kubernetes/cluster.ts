@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import {
-  ApiException,
   AuthenticationV1Api,
   CoreV1Api,
   KubeConfig,
@@ -21,6 +20,7 @@ import {
 } from '@kubernetes/client-node';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import { InputError } from '../../src/errors.ts';
+import { DEFAULT_NETWORK, readCapped, type NetworkSettings } from '../network.ts';
 import type { KubernetesConfig } from './schema.ts';
 
 export interface ClusterClient {
@@ -74,7 +74,7 @@ export const loadKubeConfig = (paths: string[]): KubeConfig => {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** A KubeConfig holding only `contextName`'s cluster and user, and the API clients built from it. */
-export const clusterClient = (base: KubeConfig, contextName: string): ClusterClient => {
+export const clusterClient = (base: KubeConfig, contextName: string, network: NetworkSettings = DEFAULT_NETWORK): ClusterClient => {
   const context = base.getContextObject(contextName);
   if (!context) throw new InputError(`kubernetes.contexts: context "${contextName}" is not in the kubeconfig (known: ${base.contexts.map((c) => c.name).join(', ') || 'none'})`);
   const cluster = base.getCluster(context.cluster);
@@ -96,7 +96,7 @@ export const clusterClient = (base: KubeConfig, contextName: string): ClusterCli
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
-    middleware: [sharedDispatcher(), headerMiddleware('User-Agent', 'dutybound')],
+    middleware: [sharedDispatcher(network.requestTimeoutSeconds * 1000), headerMiddleware('User-Agent', 'dutybound')],
   });
   return {
     context: contextName,
@@ -117,15 +117,24 @@ const headerMiddleware = (key: string, value: string): ObservableMiddleware => (
   post: (response) => new Observable(Promise.resolve(response)),
 });
 
-/** Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later request of this client. */
-const sharedDispatcher = (): ObservableMiddleware => {
-  let shared: ReturnType<RequestContext['getDispatcher']>;
+/**
+ * Keep the first dispatcher the kubeconfig authentication attached and reuse it for every later
+ * request of this client, with undici's header and body timeouts on every request it sends
+ * (a request's own options win: listPage sets them too).
+ */
+const sharedDispatcher = (timeoutMs: number): ObservableMiddleware => {
+  let shared: NonNullable<ReturnType<RequestContext['getDispatcher']>> | undefined;
+  const withTimeouts: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => dispatch({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...options }, handler);
   return {
     pre: (context: RequestContext) => {
       const dispatcher = context.getDispatcher();
       if (dispatcher) {
         if (shared) context.setDispatcher(shared);
-        else shared = dispatcher;
+        else {
+          const bounded = (dispatcher as unknown as Dispatcher).compose(withTimeouts) as unknown as NonNullable<typeof shared>;
+          shared = bounded;
+          context.setDispatcher(bounded);
+        }
       }
       return new Observable(Promise.resolve(context));
     },
@@ -150,18 +159,61 @@ export interface ListPage<T> {
 }
 
 /**
+ * A failed request as dutybound shows it: status code, the Status reason and message the API
+ * server sent, never the answer's headers (Set-Cookie, tokens) or the rest of its body.
+ */
+export class KubernetesApiError extends Error {
+  readonly code: number;
+  /** The same number, under the name the network retry layer reads. */
+  readonly status: number;
+  readonly reason: string | undefined;
+  readonly retryAfter: string | undefined;
+  constructor(code: number, reason: string | undefined, message: string | undefined, retryAfter?: string) {
+    super(message ?? `HTTP ${code}${reason ? ` ${reason}` : ''}`);
+    this.code = code;
+    this.status = code;
+    this.reason = reason;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The reason and message of a Kubernetes Status body, if the text is one. */
+const statusOf = (text: string): { reason?: string; message?: string } => {
+  try {
+    const body = JSON.parse(text) as { kind?: string; reason?: unknown; message?: unknown };
+    if (!body || typeof body !== 'object' || body.kind !== 'Status') return {};
+    // The reason and a bounded message: a server's Status is shown, never a whole body it chose to send.
+    const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+    return { ...(typeof body.reason === 'string' ? { reason: clip(body.reason, 80) } : {}), ...(typeof body.message === 'string' ? { message: clip(body.message, 500) } : {}) };
+  } catch {
+    return {};
+  }
+};
+
+/** Deadline and size bounds of one request (see connectors/network.ts). */
+export interface RequestBounds {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/**
  * GET one list page and parse it as plain JSON. The request is the client's own (server,
  * kubeconfig authentication, TLS, connection pool, headers, middleware), but the answer skips client-node's
  * model deserialization: that walks a type map for every field and builds a Date for every
  * timestamp, most of a scan's CPU at thousands of bindings. The JSON is the same camelCase
  * shape the client-node model interfaces describe, with times as the strings sent.
- * A non-2xx answer throws client-node's ApiException (code and Status body), like the typed calls.
+ * A non-2xx answer throws KubernetesApiError (code, Status reason and message). The answer is
+ * read up to `bounds.maxBytes`, within undici's header and body timeouts and `bounds.signal`.
  */
 export const listPage = async <T>(
   client: Pick<ClusterClient, 'configuration'>,
   path: string,
   query: Record<string, string | number | undefined>,
   accept = 'application/json',
+  bounds: RequestBounds = {},
 ): Promise<ListPage<T>> => {
   const { configuration } = client;
   let request = configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
@@ -175,14 +227,25 @@ export const listPage = async <T>(
     method: 'GET',
     headers: request.getHeaders(),
     ...(request.getDispatcher() ? { dispatcher: request.getDispatcher() as Dispatcher } : {}),
+    ...(bounds.signal ? { signal: bounds.signal } : {}),
+    ...(bounds.timeoutMs ? { headersTimeout: bounds.timeoutMs, bodyTimeout: bounds.timeoutMs } : {}),
   });
-  const text = await response.body.text();
   const code = response.statusCode;
-  const headers = Object.fromEntries(Object.entries(response.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
-  // As the generated calls do: 401 without a body, any other failure with the Status it carries.
-  if (code === 401) throw new ApiException(code, 'Unauthorized', undefined, headers);
-  if (code < 200 || code > 299) throw new ApiException(code, 'Unknown API Status Code!', text, headers);
-  const contentType = headers['content-type'] ?? '';
+  const header = (name: string): string => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value.join(', ') : (value ?? '');
+  };
+  if (code < 200 || code > 299) {
+    // Only the Status reason and message are kept: headers and the rest of the body never leave here.
+    const text = await readCapped(response.body, ERROR_BODY_BYTES).then(
+      (bytes) => bytes.toString('utf8'),
+      () => '',
+    );
+    const status = code === 401 ? { reason: 'Unauthorized', message: 'Unauthorized' } : statusOf(text);
+    throw new KubernetesApiError(code, status.reason, status.message ?? `HTTP ${code}`, header('retry-after') || undefined);
+  }
+  const text = (await readCapped(response.body, bounds.maxBytes ?? Number.POSITIVE_INFINITY)).toString('utf8');
+  const contentType = header('content-type');
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) throw new Error(`list ${path}: expected JSON, got content-type "${contentType}"`);
   const page = JSON.parse(text) as ListPage<T>;
   if (!page || typeof page !== 'object' || !Array.isArray(page.items)) throw new Error(`list ${path}: the answer is not a list (kind ${String((page as { kind?: unknown })?.kind)})`);
@@ -197,6 +260,7 @@ export interface ApiErrorInfo {
 
 /** Code, reason and message of a client-node ApiException (or any error). */
 export const apiError = (error: unknown): ApiErrorInfo => {
+  if (error instanceof KubernetesApiError) return { code: error.code, reason: error.reason, message: error.message };
   const e = error as { code?: unknown; body?: unknown; message?: string; cause?: unknown };
   const code = typeof e?.code === 'number' ? e.code : undefined;
   let body = e?.body;

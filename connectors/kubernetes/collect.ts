@@ -8,6 +8,7 @@ import type { Coverage } from '../../src/model/index.ts';
 import { describeError, InputError } from '../../src/errors.ts';
 import { apiError, clusterClient, kubeconfigPaths, listPage, loadKubeConfig, METADATA_ONLY_LIST, type ClusterClient, type ListPage } from './cluster.ts';
 import { readExport } from './export.ts';
+import { networkCause, TargetNetwork, withRetries } from '../network.ts';
 import { JIT_OWNER_GROUPS, ownerKey, parseInstant } from './markers.ts';
 import { compareEntitlements, resolveCluster, type ResolveOptions } from './rbac.ts';
 import type { KubernetesConfig } from './schema.ts';
@@ -48,6 +49,8 @@ export const listAll = async <T>(fetchPage: (continueToken: string | undefined) 
 };
 
 const failure = (what: string, error: unknown) => {
+  const own = networkCause(error);
+  if (own) return `${what}: ${own.message}`;
   const info = apiError(error);
   const status = info.code === 403 ? '403 forbidden' : info.code === 401 ? '401 unauthorized' : info.code ? `HTTP ${info.code}` : 'unreachable';
   return `${what}: ${status} (${info.message})`;
@@ -66,6 +69,7 @@ export const collectSnapshot = async (
   client: ClusterClient,
   config: KubernetesConfig,
   stats: ListStats,
+  net: TargetNetwork = new TargetNetwork(`kubernetes ${client.context}`),
 ): Promise<{ snapshot: ClusterSnapshot; missing: string[]; notes: string[] }> => {
   const limit = pLimit(config.listConcurrency);
   const pageSize = config.pageSize;
@@ -87,11 +91,14 @@ export const collectSnapshot = async (
       throw new Error(failure(what, error), { cause: error });
     }
   };
-  // Every list is read as the API server's JSON (listPage): paths are the API's own.
+  // Every list is read as the API server's JSON (listPage): paths are the API's own. Each page
+  // has its deadline, size cap and retries under the cluster's budget.
+  const bounded = <T>(path: string, query: Record<string, string | number | undefined>, accept?: string) =>
+    withRetries(net, `list ${path}`, (signal) => listPage<T>(client, path, query, accept, { signal, timeoutMs: net.settings.requestTimeoutSeconds * 1000, maxBytes: net.maxBytes }));
   const pages =
     <T>(path: string, query: Record<string, string> = {}, accept?: string) =>
     (token: string | undefined) =>
-      listPage<Wire<T>>(client, path, { ...query, limit: pageSize, continue: token }, accept);
+      bounded<Wire<T>>(path, { ...query, limit: pageSize, continue: token }, accept);
   // Queued longest-first, and follow-ups start as soon as what they depend on is in: the
   // cluster's wall time is its longest chain of pages, not the sum of its lists.
   const roleBindingsList = required('rolebindings', () => list(pages<V1RoleBinding>(`${RBAC_API}/rolebindings`)));
@@ -150,7 +157,7 @@ export const collectSnapshot = async (
     for (const owner of owners) {
       followUps.push(
         optional(`${owner.plural}.${owner.group}`, () =>
-          list((token) => listPage<Record<string, unknown>>(client, `/apis/${owner.group}/${owner.version}/${owner.plural}`, { limit: pageSize, continue: token })),
+          list((token) => bounded<Record<string, unknown>>(`/apis/${owner.group}/${owner.version}/${owner.plural}`, { limit: pageSize, continue: token })),
         ).then((items) => {
           for (const item of items ?? []) {
             const meta = item.metadata as Wire<V1ObjectMeta> | undefined;
@@ -195,8 +202,14 @@ const collectLive = async (client: ClusterClient, config: KubernetesConfig, ctx:
   const started = Date.now();
   const stats: ListStats = { pages: 0, restarts: 0 };
   const identity = `server ${client.server} (kubeconfig cluster ${client.clusterName})`;
+  const net = new TargetNetwork(`kubernetes ${client.context}`, ctx.network, ctx.log, ctx.signal);
   try {
-    const { snapshot, missing, notes: listNotes } = await collectSnapshot(client, config, stats);
+    if (ctx.signal?.aborted) throw net.deadlineError();
+    net.started();
+    const { snapshot, missing, notes: listNotes } = await collectSnapshot(client, config, stats, net);
+    // A list cut short by the scan's deadline is not "partial": the cluster did not finish.
+    if (ctx.signal?.aborted) throw net.deadlineError();
+    net.done();
     const resolved = resolveCluster(snapshot, resolveOptions(config));
     ctx.log.debug(`kubernetes ${client.context}: ${stats.pages} pages, ${resolved.entitlements.length} entitlements in ${Date.now() - started} ms`);
     const notes = [identity, ...listNotes, ...(stats.restarts ? [`${stats.restarts} list(s) restarted after an expired continue token (410)`] : []), ...resolved.notes];
@@ -209,6 +222,7 @@ const collectLive = async (client: ClusterClient, config: KubernetesConfig, ctx:
       credentials: resolved.credentials,
     };
   } catch (error) {
+    net.done('failed');
     ctx.log.warn(`kubernetes ${client.context}: ${describeError(error)}`);
     return {
       coverage: [{ system: 'kubernetes', target: client.context, status: 'failed', error: error instanceof Error ? error.message : String(error), notes: [identity] }],
@@ -256,7 +270,7 @@ export const collectKubernetes = async (config: KubernetesConfig, ctx: CollectCo
   // a context whose entry cannot be used (malformed server URL…) fails alone.
   const clients = contexts.map((name): ClusterClient | ClusterResult => {
     try {
-      return clusterClient(base!, name);
+      return clusterClient(base!, name, ctx.network);
     } catch (error) {
       if (error instanceof InputError) throw error;
       return { coverage: [{ system: 'kubernetes', target: name, status: 'failed', error: `kubeconfig: ${describeError(error)}` }], principals: [], entitlements: [], credentials: [] };

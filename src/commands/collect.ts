@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load.ts';
 import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly } from '../engine/collect.ts';
 import { serializeInventory } from '../engine/inventory.ts';
-import { EXIT, parseNow } from './scan.ts';
+import { scanDeadline } from '../../connectors/network.ts';
+import { EXIT, parseNow, parseTimeout } from './scan.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
 export interface CollectOptions {
@@ -14,6 +15,9 @@ export interface CollectOptions {
   out: string;
   now?: string;
   quiet?: boolean;
+  /** `--timeout` (see scan). */
+  timeout?: string;
+  progress?: boolean;
 }
 
 export const runCollect = async (options: CollectOptions, io: Io): Promise<number> => {
@@ -22,7 +26,9 @@ export const runCollect = async (options: CollectOptions, io: Io): Promise<numbe
   if (!configuredConnectors(config, only).length)
     throw new InputError('nothing to collect: configure aws, github or kubernetes in dutybound.yaml (or check --only)');
   const now = parseNow(options.now);
-  const inventory = await collectInventory(config, { now, log: stderrLogger(io, { quiet: options.quiet }), baseDir }, only);
+  const deadline = scanDeadline(parseTimeout(options.timeout));
+  const log = stderrLogger(io, { quiet: options.quiet, progress: options.progress });
+  const inventory = await collectInventory(config, { now, log, baseDir, signal: deadline.signal, network: config.network }, only).finally(deadline.clear);
   assertOnlyMatched(inventory, only, options.only!);
   const text = serializeInventory(inventory);
   if (options.out === '-') await write(io.stdout, text);

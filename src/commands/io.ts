@@ -11,8 +11,12 @@ export interface Io {
 
 export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
 
-/** Progress and warnings on stderr, so stdout stays clean for `--out -`. */
-export const stderrLogger = (io: Io, { quiet = false, verbose = false } = {}): Logger => ({
+/**
+ * Progress and warnings on stderr, so stdout stays clean for `--out -`. Per-target progress
+ * (started, requests, retries, done) shows on a terminal, or anywhere with `progress: true`;
+ * `quiet` silences it and the other info lines.
+ */
+export const stderrLogger = (io: Io, { quiet = false, verbose = false, progress = false } = {}): Logger => ({
   info: (message) => {
     if (!quiet) io.stderr.write(`dutybound: ${message}\n`);
   },
@@ -20,6 +24,7 @@ export const stderrLogger = (io: Io, { quiet = false, verbose = false } = {}): L
   debug: (message) => {
     if (verbose) io.stderr.write(`dutybound: ${message}\n`);
   },
+  ...(!quiet && (progress || (io.stderr as { isTTY?: boolean }).isTTY === true) ? { progress: (message: string) => void io.stderr.write(`dutybound: ${message}\n`) } : {}),
 });
 
 export const write = (stream: Writable, text: string): Promise<void> =>

@@ -23,6 +23,8 @@ import { parseIsoWithOffset } from '../model/time.ts';
 import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
 import { ledgerLocator } from '../../reports/locate.ts';
 import { VERSION } from '../version.ts';
+import { scanDeadline } from '../../connectors/network.ts';
+import type { Logger } from '../../connectors/types.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 import { appendAll } from '../model/collections.ts';
 import { dutySources } from '../../connectors/index.ts';
@@ -42,6 +44,10 @@ export interface ScanOptions {
   /** Directory for the ledger and duty data judged by (one file per source, with sha256s). */
   evidence?: string;
   quiet?: boolean;
+  /** `--timeout`: the whole scan's deadline (`30m`, `90s`, `2h`; `0` none). Default 30m. */
+  timeout?: string;
+  /** `--progress`: per-target progress on stderr even when it is not a terminal. */
+  progress?: boolean;
 }
 
 export const EXIT = { clean: 0, findings: 1, input: 2, incomplete: 3 } as const;
@@ -52,6 +58,15 @@ export const parseNow = (now: string | undefined): Date => {
   const instant = parseIsoWithOffset(now);
   if (!instant) throw new InputError(`--now: expected ISO 8601 time with an offset (e.g. 2026-11-20T09:00:00Z), got "${now}"`);
   return instant;
+};
+
+export const DEFAULT_TIMEOUT = '30m';
+
+/** `--timeout 30m` / `90s` / `2h` / `500ms` (a bare number is seconds; 0 is no deadline) in milliseconds. */
+export const parseTimeout = (value: string | undefined): number => {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec((value ?? DEFAULT_TIMEOUT).trim());
+  if (!match) throw new InputError(`--timeout: expected a duration such as 30m, 90s or 2h (0: no deadline), got "${value}"`);
+  return Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
 };
 
 export const parseFormats = (formats: readonly string[]): Format[] => {
@@ -106,7 +121,17 @@ const exitCodeOf = (report: Report, failOn: Severity): number => {
 };
 
 export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
-  const log = stderrLogger(io, { quiet: options.quiet });
+  const log = stderrLogger(io, { quiet: options.quiet, progress: options.progress });
+  const deadline = scanDeadline(parseTimeout(options.timeout));
+  try {
+    return await scanWithin(options, io, loaded, log, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+};
+
+/** The scan itself; `signal` is its deadline: what is unfinished then fails, and the reports are still written. */
+const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, log: Logger, signal: AbortSignal): Promise<ScanResult> => {
   const fromCli = (path: string) => resolvePath(io.cwd, path);
   const read = options.inventory.length ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString()) : undefined;
   const now = read && options.now === undefined ? inventoryInstant(read, options.inventory.length, (line) => io.stderr.write(line)) : parseNow(options.now);
@@ -115,7 +140,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const only = parseOnly(options.only);
   const { config, baseDir } = loaded;
 
-  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log, env: io.env });
+  const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log, env: io.env, signal });
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
 
@@ -130,7 +155,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
           ? `--only ${options.only}: no such system configured (expected one of the sections aws, github, kubernetes in the config)`
           : 'nothing to scan: pass --inventory FILE, or configure aws, github or kubernetes in dutybound.yaml',
       );
-    inventory = await collectInventory(config, { now, log, baseDir }, only);
+    inventory = await collectInventory(config, { now, log, baseDir, signal, network: config.network }, only);
     assertOnlyMatched(inventory, only, options.only!);
   }
 

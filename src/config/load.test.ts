@@ -40,6 +40,34 @@ describe('config', () => {
     expect(config.schedule).toEqual([join(dir, 'oncall.ics')]);
   });
 
+  it('substitutes environment variables only in the fields documented for it, never in a URL host', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dutybound-config-'));
+    const load = (yaml: string, env: Record<string, string>) => {
+      writeFileSync(join(dir, 'dutybound.yaml'), yaml);
+      try {
+        return loadConfig(undefined, dir, env).config;
+      } catch (caught) {
+        return (caught as InputError).problems;
+      }
+    };
+    const env = { FEED_TOKEN: 'Zq81feedtoken', HOST: 'evil.example', GITHUB_TOKEN: 'ghp_secret', MY_TOKEN: 'abc' };
+    expect(load('schedule: ["https://oncall.example.com/feeds/${FEED_TOKEN}.ics?key=${FEED_TOKEN}"]\n', env)).toMatchObject({
+      schedule: ['https://oncall.example.com/feeds/Zq81feedtoken.ics?key=Zq81feedtoken'],
+    });
+    expect(load('schedule: ["https://${HOST}/feed.ics"]\n', env)).toEqual(["schedule.0: a URL's scheme and host must be written out, not taken from the environment"]);
+    expect(load('schedule: ["https://oncall.example.com${HOST}/feed.ics"]\n', env)).toEqual(["schedule.0: a URL's scheme and host must be written out, not taken from the environment"]);
+    expect(load('schedule: ["${HOST}"]\n', { HOST: 'https://evil.example/feed.ics' })).toEqual(["schedule.0: a URL's scheme and host must be written out, not taken from the environment"]);
+    expect(load('github: { orgs: [acme], baseUrl: "https://${HOST}/api/v3" }\n', env)).toEqual([
+      expect.stringMatching(/^github\.baseUrl: \$\{HOST\} is not substituted in this field \(environment references are allowed only in: ledger, /),
+    ]);
+    expect(load('rules: { disabled: ["${HOST}"] }\n', env)).toEqual([expect.stringMatching(/^rules\.disabled\.0: \$\{HOST\} is not substituted/)]);
+    // dutybound's own credentials never go into the config, not even where references are allowed.
+    expect(load('schedule: ["https://oncall.example.com/f/${GITHUB_TOKEN}"]\n', env)).toEqual(["schedule.0: ${GITHUB_TOKEN} is one of dutybound's own credentials and is never copied into the config"]);
+    expect(load('schedule: ["https://oncall.example.com/f/${MY_TOKEN}"]\ngithub: { orgs: [acme], tokenEnv: MY_TOKEN }\n', env)).toEqual([
+      "schedule.0: ${MY_TOKEN} is one of dutybound's own credentials and is never copied into the config",
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dutybound-config-'));
     writeFileSync(join(dir, 'dutybound.yaml'), 'rules:\n  graceMinutes: [1\n');

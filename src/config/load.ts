@@ -40,16 +40,69 @@ export const formatZodIssues = (error: z.ZodError, prefix = '', lineOf?: LineOf)
     });
   });
 
-const substituteEnv = (value: unknown, env: NodeJS.ProcessEnv, missing: string[]): unknown => {
-  if (typeof value === 'string')
-    return value.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) missing.push(name);
-      return found ?? '';
-    });
-  if (Array.isArray(value)) return value.map((item) => substituteEnv(item, env, missing));
+/**
+ * The fields where `${VAR}` is replaced by an environment variable: file paths, feed URLs (not
+ * their scheme and host), account ids and the AWS external id, the GitHub App's ids and key.
+ * Anywhere else (`github.baseUrl` above all, which receives the token) a reference is an error.
+ */
+export const ENV_FIELDS = [
+  'ledger', 'ledger.*', 'schedule', 'schedule.*', 'people', 'enforce.auditLog',
+  'aws.accounts.*', 'aws.accounts.*.id', 'aws.accounts.*.externalId', 'aws.externalId', 'aws.organization.externalId',
+  'aws.exports.*.authorizationDetails', 'aws.exports.*.credentialReport',
+  'github.app.appId', 'github.app.installationId', 'github.app.privateKeyFile', 'github.etagCacheFile',
+  'kubernetes.kubeconfig', 'kubernetes.exports.*.file', 'kubernetes.exports.*.secrets',
+] as const;
+
+/** dutybound's own credentials: never copied into the config, wherever a reference is allowed. */
+const CREDENTIAL_VARIABLES = new Set([
+  'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'PAGERDUTY_TOKEN', 'OPSGENIE_API_KEY', 'GRAFANA_ONCALL_TOKEN',
+]);
+
+const REFERENCE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+
+const envAllowed = (path: readonly string[]): boolean =>
+  ENV_FIELDS.some((field) => {
+    const parts = field.split('.');
+    return parts.length === path.length && parts.every((part, index) => part === '*' || part === path[index]);
+  });
+
+/** A URL's scheme and host must be written out: a reference there (or running into it) would let the environment choose where requests go. */
+const referenceInHost = (raw: string, resolved: string): boolean => {
+  if (!/^https?:\/\//i.test(resolved)) return false;
+  const authority = /^https?:\/\/[^/?#]*/i.exec(raw)?.[0];
+  return authority === undefined || authority.includes('${') || !/^([/?#]|$)/.test(raw.slice(authority.length));
+};
+
+interface Substitution {
+  env: NodeJS.ProcessEnv;
+  credentials: Set<string>;
+  problems: string[];
+}
+
+const substituteEnv = (value: unknown, context: Substitution, path: string[] = []): unknown => {
+  if (typeof value === 'string') {
+    const names = [...value.matchAll(REFERENCE)].map((match) => match[1]!);
+    if (!names.length) return value;
+    const where = path.join('.') || '(root)';
+    if (!envAllowed(path)) {
+      context.problems.push(`${where}: \${${names[0]}} is not substituted in this field (environment references are allowed only in: ${ENV_FIELDS.join(', ')})`);
+      return value;
+    }
+    const credential = names.find((name) => context.credentials.has(name));
+    if (credential) {
+      context.problems.push(`${where}: \${${credential}} is one of dutybound's own credentials and is never copied into the config`);
+      return value;
+    }
+    const missing = names.filter((name) => context.env[name] === undefined);
+    for (const name of missing) context.problems.push(`environment variable ${name} is referenced but not set`);
+    const resolved = value.replace(REFERENCE, (_, name: string) => context.env[name] ?? '');
+    if (!missing.length && referenceInHost(value, resolved)) context.problems.push(`${where}: a URL's scheme and host must be written out, not taken from the environment`);
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, context, [...path, String(index)]));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, missing)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, context, [...path, key])]));
   return value;
 };
 
@@ -58,9 +111,11 @@ export const resolvePath = (baseDir: string, path: string): string =>
 
 /** Parse and validate a config object already read from `file` (for tests and the demo). */
 export const parseConfig = (raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env, lineOf?: LineOf): Config => {
-  const missing: string[] = [];
-  const substituted = substituteEnv(raw ?? {}, env, missing);
-  if (missing.length) throw inputErrors(file, missing.map((name) => `environment variable ${name} is referenced but not set`));
+  const tokenEnv = (raw as { github?: { tokenEnv?: unknown } } | undefined)?.github?.tokenEnv;
+  const credentials = new Set([...CREDENTIAL_VARIABLES, ...(typeof tokenEnv === 'string' ? [tokenEnv] : [])]);
+  const context: Substitution = { env, credentials, problems: [] };
+  const substituted = substituteEnv(raw ?? {}, context);
+  if (context.problems.length) throw inputErrors(file, context.problems);
   const result = configSchema.safeParse(substituted);
   if (!result.success) throw inputErrors(file, formatZodIssues(result.error, '', lineOf));
   return result.data;

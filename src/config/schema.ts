@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { personPatternProblem } from '../../connectors/ical/pattern.ts';
 import { connectors, dutySources, ledgerSources } from '../../connectors/index.ts';
+import { networkSchema } from '../../connectors/network.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
 
 const severity = z.enum(SEVERITIES);
@@ -85,6 +86,7 @@ export const configSchema = z
       .prefault({}),
     ical: icalSchema,
     enforce: enforceSchema,
+    network: networkSchema,
     ...connectorSections,
     ...ledgerSourceSections,
     ...dutySections,

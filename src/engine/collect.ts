@@ -1,7 +1,8 @@
 // Runs the configured privilege connectors concurrently and merges their results. A
 // connector that throws unexpectedly becomes a failed coverage row, never "no findings".
 import { connectors as registry } from '../../connectors/index.ts';
-import type { CollectContext, PrivilegeConnector } from '../../connectors/types.ts';
+import { abortMessage } from '../../connectors/network.ts';
+import type { CollectContext, CollectResult, PrivilegeConnector } from '../../connectors/types.ts';
 import type { Config } from '../config/schema.ts';
 import { describeError, InputError } from '../errors.ts';
 import type { Inventory, System } from '../model/index.ts';
@@ -37,6 +38,37 @@ export const configuredConnectors = (
 ): PrivilegeConnector[] =>
   [...connectors.values()].filter((connector) => (config as Record<string, unknown>)[connector.id] !== undefined && (!only || only.system === connector.id));
 
+/** How long a connector may take to wind down after the scan's deadline before it is given up on. */
+const WIND_DOWN_MS = 2_000;
+
+/**
+ * The connector's result, or undefined when it has not returned shortly after the deadline:
+ * connectors stop their own requests when the signal aborts, and this is the backstop.
+ */
+const settleByDeadline = async (run: Promise<CollectResult>, signal: AbortSignal | undefined): Promise<CollectResult | undefined> => {
+  if (!signal) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    const start = () => (timer = setTimeout(resolve, WIND_DOWN_MS, undefined));
+    if (signal.aborted) start();
+    else signal.addEventListener('abort', start, { once: true });
+  });
+  run.catch(() => {}); // a late failure after the backstop fired is no longer anyone's
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** A connector that produced nothing: one failed row for everything it would have read. */
+const failedResult = (system: System, target: string | undefined, error: string): CollectResult => ({
+  coverage: [{ system, target: target ?? '*', status: 'failed', error }],
+  principals: [],
+  entitlements: [],
+  credentials: [],
+});
+
 export const collectInventory = async (
   config: Config,
   context: Omit<CollectContext, 'onlyTarget'>,
@@ -49,7 +81,8 @@ export const collectInventory = async (
       const section = (config as Record<string, unknown>)[connector.id];
       context.log.info(`${connector.id}: collecting`);
       try {
-        const result = await connector.collect(section, { ...context, ...(only?.target ? { onlyTarget: only.target } : {}) });
+        const result = await settleByDeadline(connector.collect(section, { ...context, ...(only?.target ? { onlyTarget: only.target } : {}) }), context.signal);
+        if (result === undefined) return failedResult(connector.id, only?.target, abortMessage(context.signal));
         const failed = result.coverage.filter((row) => row.status !== 'ok').length;
         context.log.info(
           `${connector.id}: ${result.principals.length} principals, ${result.entitlements.length} entitlements, ${result.credentials.length} credentials from ${result.coverage.length} targets${failed ? ` (${failed} incomplete)` : ''}`,
@@ -58,12 +91,7 @@ export const collectInventory = async (
       } catch (error) {
         if (error instanceof InputError) throw error;
         context.log.warn(`${connector.id}: collection failed: ${describeError(error)}`);
-        return {
-          coverage: [{ system: connector.id, target: only?.target ?? '*', status: 'failed' as const, error: describeError(error) }],
-          principals: [],
-          entitlements: [],
-          credentials: [],
-        };
+        return failedResult(connector.id, only?.target, describeError(error));
       }
     }),
   );

@@ -64,15 +64,17 @@ export const loadLedgerSources = async (config: Partial<Config>, now: Date, cont
   };
 };
 
+/** Reads the ledger, schedules and people; feeds are fetched under the config's `network` settings and `context.signal` (the scan's deadline). */
 export const loadDesiredState = async (
   paths: SourcePaths,
   config: Pick<Config, 'ical'> & Partial<Config>,
   now: Date,
   context: SourceContext & DutyOptions = { baseDir: process.cwd(), log: silentLogger },
 ): Promise<DesiredState> => {
+  const feed = { ...(config.network ? { network: config.network } : {}), signal: context.signal, log: context.log };
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
-    loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain }),
+    loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain, feed }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
     loadLedgerSources(config, now, context),
     loadLiveDuty(config as Record<string, unknown>, now, context),
