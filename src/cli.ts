@@ -54,6 +54,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('only', { type: 'string', describe: 'Scan one system or target: SYSTEM[:TARGET] (aws, github:acme, kubernetes:prod)' })
           .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'Inventory file(s) from `collect` instead of live collection (merged)' })
           .option('baseline', { type: 'string', describe: 'Previous report.json: mark new findings and list resolved ones' })
+          .option('state', { type: 'string', describe: 'State store (SQLite file, created if absent) kept between runs: finding ages, new/resolved, entitlement drift' })
+          .option('fail-on-new', { type: 'string', choices: SEVERITIES, describe: 'Exit 1 only on NEW findings at or above this severity (instead of --fail-on); needs --state or --baseline' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
           .epilog(`${EXIT_CODES}\n\nWith --inventory, --only keeps that system or target of the files and fails (exit 2) when they hold none of it.`),
       (args) =>
@@ -71,6 +73,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
               schedule: list(args.schedule),
               people: args.people,
               baseline: args.baseline,
+              state: args.state,
+              ...(args['fail-on-new'] ? { failOnNew: args['fail-on-new'] as Severity } : {}),
               quiet: args.quiet,
             },
             io,

@@ -1,5 +1,5 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -17,6 +17,7 @@ import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engin
 import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
+import { openHistory, withHistory } from '../state/index.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
@@ -32,6 +33,10 @@ export interface ScanOptions {
   schedule: string[];
   people?: string;
   baseline?: string;
+  /** The state store (SQLite file) kept between runs. */
+  state?: string;
+  /** Fail (exit 1) only on new findings at or above this severity, instead of --fail-on. */
+  failOnNew?: Severity;
   quiet?: boolean;
 }
 
@@ -65,19 +70,6 @@ const filterInventory = (inventory: Inventory, only: OnlyFilter | undefined): In
   };
 };
 
-const readBaseline = async (path: string): Promise<Report> => {
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new InputError(`--baseline ${path}: cannot read the previous report`);
-  });
-  try {
-    const report = JSON.parse(text) as Report;
-    if (report.schemaVersion !== 1 || !Array.isArray(report.findings)) throw new Error('not a dutybound report');
-    return report;
-  } catch (error) {
-    throw new InputError(`--baseline ${path}: expected a dutybound report.json (${(error as Error).message})`);
-  }
-};
-
 /** Without --now, an inventory is judged at the instant it was collected, not at today's clock (said in one line). */
 const inventoryInstant = (inventory: Inventory, files: number, say: (line: string) => void): Date => {
   say(`dutybound: judging the inventory at its collectedAt ${inventory.collectedAt}${files > 1 ? ' (the earliest of the files)' : ''}; pass --now to judge it at another instant\n`);
@@ -90,10 +82,11 @@ export interface ScanResult {
   written: string[];
 }
 
-const exitCodeOf = (report: Report, failOn: Severity): number => {
+const exitCodeOf = (report: Report, options: Pick<ScanOptions, 'failOn' | 'failOnNew'>): number => {
   if (!report.complete) return EXIT.incomplete;
-  const threshold = SEVERITIES.indexOf(failOn);
-  return report.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
+  const threshold = SEVERITIES.indexOf(options.failOnNew ?? options.failOn);
+  const counted = options.failOnNew ? report.findings.filter((finding) => finding.new === true) : report.findings;
+  return counted.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
 };
 
 export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
@@ -108,7 +101,12 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
-  const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
+  if (options.failOnNew && options.state === undefined && options.baseline === undefined)
+    throw new InputError('--fail-on-new: needs the previous run, from --state FILE or --baseline report.json');
+  const history = await openHistory(
+    { ...(options.state !== undefined ? { state: fromCli(options.state) } : {}), ...(options.baseline !== undefined ? { baseline: fromCli(options.baseline) } : {}) },
+    now,
+  );
 
   let inventory: Inventory;
   if (read) {
@@ -128,15 +126,15 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
   const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
-  const report = buildReport({
+  const built = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),
     version: VERSION,
     findings,
     coverage: [...inventory.coverage, ...desired.coverage],
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
-    ...(baseline ? { baseline } : {}),
   });
+  const { report, commit } = withHistory(history, built, inventory);
 
   const written: string[] = [];
   const context = { rules: ruleCatalogue };
@@ -157,7 +155,8 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
       written.push(path);
     }
   }
-  const exitCode = exitCodeOf(report, options.failOn);
+  commit();
+  const exitCode = exitCodeOf(report, options);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
   await write(summaryStream, summarize(report, written));
   return { report, exitCode, written };

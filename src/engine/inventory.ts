@@ -7,7 +7,7 @@ import { inventorySchema } from '../model/schema.ts';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export const entitlementKey = (entitlement: Entitlement): string =>
+export const entitlementKey = (entitlement: Pick<Entitlement, 'target' | 'principal' | 'privilege' | 'resource' | 'via'> & { system: string }): string =>
   [entitlement.system, entitlement.target, entitlement.principal, entitlement.privilege, entitlement.resource, entitlement.via].join('\u0000');
 
 /** Merge parts (connectors' results, inventory files) into one inventory, sorted so the same estate gives the same bytes. */
