@@ -18,6 +18,7 @@ import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { openHistory, withHistory } from '../state/index.ts';
+import { applySuppressions, suppressionWarnings, withSuppressions } from '../suppress/index.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
@@ -84,6 +85,7 @@ export interface ScanResult {
 
 const exitCodeOf = (report: Report, options: Pick<ScanOptions, 'failOn' | 'failOnNew'>): number => {
   if (!report.complete) return EXIT.incomplete;
+  if (report.suppressions?.expired.length) return EXIT.findings;
   const threshold = SEVERITIES.indexOf(options.failOnNew ?? options.failOn);
   const counted = options.failOnNew ? report.findings.filter((finding) => finding.new === true) : report.findings;
   return counted.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
@@ -125,7 +127,10 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  const evaluated = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  const suppression = applySuppressions(evaluated, config.suppressions, now);
+  for (const warning of suppressionWarnings(suppression)) log.warn(warning);
+  const findings = suppression.findings;
   const built = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),
@@ -134,7 +139,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     coverage: [...inventory.coverage, ...desired.coverage],
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
   });
-  const { report, commit } = withHistory(history, built, inventory);
+  const { report, commit } = withHistory(history, config.suppressions.length ? withSuppressions(built, suppression) : built, inventory);
 
   const written: string[] = [];
   const context = { rules: ruleCatalogue };
@@ -164,7 +169,9 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
 export const summarize = (report: Report, written: readonly string[]): string => {
   const counts = SEVERITIES.map((severity) => `${report.summary.bySeverity[severity]} ${severity}`).join(', ');
-  const lines = [`${report.summary.findings} findings (${counts}) at ${report.now}`];
+  const suppressed = report.summary.suppressed ? `; ${report.summary.suppressed} suppressed` : '';
+  const expired = report.suppressions?.expired.length ? `; ${report.suppressions.expired.length} expired suppression(s) fail the run` : '';
+  const lines = [`${report.summary.findings} findings (${counts})${suppressed}${expired} at ${report.now}`];
   const incomplete = report.coverage.filter((row) => row.status !== 'ok');
   if (incomplete.length) {
     lines.push(`INCOMPLETE: ${incomplete.length} source${incomplete.length === 1 ? '' : 's'} not fully read:`);

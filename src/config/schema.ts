@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
+import { suppressionsSchema } from '../suppress/schema.ts';
 
 const severity = z.enum(SEVERITIES);
 const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
@@ -77,6 +78,7 @@ export const configSchema = z
       .prefault({}),
     ical: icalSchema,
     enforce: enforceSchema,
+    suppressions: suppressionsSchema,
     ...connectorSections,
   })
   .strict();

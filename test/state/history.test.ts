@@ -2,60 +2,11 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DatabaseSync } from 'node:sqlite';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
-import type { Entitlement, Inventory, Principal } from '../../src/model/index.ts';
+import { ACCOUNT, admin, arn, inventory, run, validReport } from '../fixtures/nightly.ts';
 import { StateStore } from '../../src/state/index.ts';
 import { MIGRATIONS } from '../../src/state/migrations.ts';
-
-const ACCOUNT = '111111111111';
-const arn = (name: string) => `aws:arn:aws:iam::${ACCOUNT}:user/${name}`;
-
-const person = (name: string): Principal => ({ id: arn(name), system: 'aws', target: ACCOUNT, kind: 'user', human: true, name, email: `${name}@example.com` });
-const admin = (name: string, privilege = 'AdministratorAccess'): Entitlement => ({
-  principal: arn(name),
-  system: 'aws',
-  target: ACCOUNT,
-  resource: '*',
-  privilege,
-  level: 'admin',
-  privileged: true,
-  via: 'direct',
-});
-
-/** One night's estate: the named users hold AdministratorAccess with no grant (standing privilege). */
-const inventory = (collectedAt: string, admins: string[], status: 'ok' | 'failed' = 'ok'): Inventory => ({
-  schemaVersion: 1,
-  collectedAt,
-  coverage: [{ system: 'aws', target: ACCOUNT, status, ...(status === 'failed' ? { error: 'AccessDenied' } : {}) }],
-  principals: admins.map(person),
-  entitlements: status === 'ok' ? admins.map((name) => admin(name)) : [],
-  credentials: [],
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const run = async (args: string[], cwd: string): Promise<Run> => {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await main(args, { stdout, stderr, cwd, env: {} });
-  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
-};
-
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats.default(ajv);
-const validReport = ajv.compile(JSON.parse(readFileSync(new URL('../../reports/schema/report.schema.json', import.meta.url), 'utf8')));
 
 const nights = ['2026-11-01T03:00:00Z', '2026-11-04T03:00:00Z', '2026-11-06T03:00:00Z'];
 
