@@ -77,6 +77,15 @@ const inventoryInstant = (inventory: Inventory, files: number, say: (line: strin
   return new Date(inventory.collectedAt);
 };
 
+/** Shards collected far apart judge one estate at different instants: say so. */
+export const MAX_SHARD_SPREAD_MINUTES = 60;
+const shardSpreadWarning = (times: readonly string[]): string | undefined => {
+  if (times.length < 2) return undefined;
+  const spreadMinutes = (Date.parse(times.at(-1)!) - Date.parse(times[0]!)) / 60_000;
+  if (spreadMinutes <= MAX_SHARD_SPREAD_MINUTES) return undefined;
+  return `the inventory files were collected ${Math.round(spreadMinutes)} minutes apart (${times[0]} to ${times.at(-1)}): access that moved in between may be counted twice or not at all; collect the shards closer together`;
+};
+
 export interface ScanResult {
   report: Report;
   exitCode: number;
@@ -94,7 +103,12 @@ const exitCodeOf = (report: Report, options: Pick<ScanOptions, 'failOn' | 'failO
 export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
   const log = stderrLogger(io, { quiet: options.quiet });
   const fromCli = (path: string) => resolvePath(io.cwd, path);
-  const read = options.inventory.length ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString()) : undefined;
+  const read = options.inventory.length
+    ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString(), (times) => {
+        const warning = shardSpreadWarning(times);
+        if (warning) log.warn(warning);
+      })
+    : undefined;
   const now = read && options.now === undefined ? inventoryInstant(read, options.inventory.length, (line) => io.stderr.write(line)) : parseNow(options.now);
   const formats = options.format.length ? options.format : [...FORMATS];
   if (options.out === '-' && formats.length !== 1) throw new InputError('--out -: writes one report to stdout; pick one with --format');

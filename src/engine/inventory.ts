@@ -44,7 +44,8 @@ export const parseInventory = (text: string, file: string): Inventory => {
   return result.data as Inventory;
 };
 
-export const readInventoryFiles = async (paths: readonly string[], collectedAt: string): Promise<Inventory> => {
+/** Reads and merges inventory files; `onCollectedAt` hears each file's collectedAt, sorted. */
+export const readInventoryFiles = async (paths: readonly string[], collectedAt: string, onCollectedAt?: (times: string[]) => void): Promise<Inventory> => {
   const parts = await Promise.all(
     paths.map(async (path) => {
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -53,7 +54,8 @@ export const readInventoryFiles = async (paths: readonly string[], collectedAt: 
       return parseInventory(text, path);
     }),
   );
-  const times = parts.map((part) => part.collectedAt).sort();
+  const times = parts.map((part) => part.collectedAt).sort((a, b) => Date.parse(a) - Date.parse(b));
+  onCollectedAt?.(times);
   return mergeInventories(times[0] ?? collectedAt, parts);
 };
 
