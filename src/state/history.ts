@@ -83,9 +83,9 @@ const entitlementDrift = (current: readonly EntitlementChange[], previous: Reado
 
 export interface HistoryResult {
   report: Report;
-  /** Ids of open findings judged gone, and keys of entitlements judged removed (what the store records). */
+  /** Ids of open findings judged gone, and the entitlements judged removed (what the store records). */
   resolvedIds: string[];
-  removedEntitlementKeys: string[];
+  removedEntitlements: EntitlementChange[];
 }
 
 /**
@@ -107,12 +107,8 @@ export const applyHistory = (report: Report, previous: PreviousRun | undefined, 
     ...(previous ? { since: previous.at } : {}),
     resolved,
   };
-  let removedEntitlementKeys: string[] = [];
-  if (entitlements && previous?.entitlements) {
-    drift.entitlements = entitlementDrift(entitlements, previous.entitlements, judged);
-    removedEntitlementKeys = drift.entitlements.removed.map(entitlementKey);
-  }
+  if (entitlements && previous?.entitlements) drift.entitlements = entitlementDrift(entitlements, previous.entitlements, judged);
   const next: Report = { ...report, findings, drift };
   if (suppressed) next.suppressed = suppressed;
-  return { report: next, resolvedIds: drift.removed, removedEntitlementKeys };
+  return { report: next, resolvedIds: drift.removed, removedEntitlements: drift.entitlements?.removed ?? [] };
 };

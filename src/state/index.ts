@@ -82,7 +82,7 @@ export const withHistory = (history: History, report: Report, inventory: Invento
         findings: [...report.findings, ...(report.suppressed ?? [])].map(storedFields),
         resolved: applied.resolvedIds,
         entitlements,
-        removedEntitlements: applied.removedEntitlementKeys,
+        removedEntitlements: applied.removedEntitlements,
       });
     } finally {
       store.close();

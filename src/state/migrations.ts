@@ -41,7 +41,6 @@ export const MIGRATIONS: readonly string[] = [
     level TEXT NOT NULL,
     via TEXT NOT NULL,
     firstSeen TEXT NOT NULL,
-    lastSeen TEXT NOT NULL,
     removedAt TEXT
   ) WITHOUT ROWID;
   CREATE INDEX entitlements_present ON entitlements (removedAt);

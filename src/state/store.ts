@@ -1,6 +1,7 @@
 // The scan history: one SQLite file (Node's built-in node:sqlite, nothing native to build) that a
 // nightly workflow keeps between runs. Each scan's summary and inventory digest, every finding's
 // lifecycle (firstSeen, lastSeen, resolvedAt, timesSeen) and the privileged entitlements last seen.
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { entitlementKey } from '../engine/inventory.ts';
@@ -37,12 +38,15 @@ export interface ScanRecord {
   findings: readonly FindingRef[];
   /** Ids of open findings this scan judged gone. */
   resolved: readonly string[];
-  /** Privileged entitlements this scan saw, and keys of the ones it judged removed. */
+  /** Privileged entitlements this scan saw, and the ones it judged removed. */
   entitlements: readonly EntitlementChange[];
-  removedEntitlements: readonly string[];
+  removedEntitlements: readonly EntitlementChange[];
 }
 
 export { entitlementKey };
+
+/** The store keeps a digest of the key, not the key (the row has every field): a third of the size. */
+const storedKey = (e: EntitlementChange): string => createHash('sha256').update(entitlementKey(e)).digest('base64url').slice(0, 22);
 
 const optional = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
 
@@ -189,27 +193,41 @@ export class StateStore {
   }
 
   private upsertFindings(scan: ScanRecord): void {
-    // A finding seen again after it was resolved starts a new run of scans: firstSeen moves to now.
+    // Most findings were open last night: only their lastSeen and count change (no index is touched).
+    const open = this.openFindingIds();
+    const seenAgain = this.db.prepare('UPDATE findings SET lastSeen = ?, timesSeen = timesSeen + 1, severity = ? WHERE id = ?');
+    // A new finding, or one seen again after it was resolved: a new run of scans, firstSeen moves to now.
     const upsert = this.db.prepare(`
       INSERT INTO findings (id, rule, severity, system, target, principal, privilege, resource, credential, firstSeen, lastSeen, resolvedAt, timesSeen)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)
       ON CONFLICT (id) DO UPDATE SET
-        firstSeen = CASE WHEN findings.resolvedAt IS NULL THEN findings.firstSeen ELSE excluded.firstSeen END,
-        lastSeen = excluded.lastSeen, resolvedAt = NULL, timesSeen = findings.timesSeen + 1, severity = excluded.severity`);
-    for (const f of scan.findings)
-      upsert.run(f.id, f.rule, f.severity, f.system, f.target, f.principal, f.privilege ?? null, f.resource ?? null, f.credential ?? null, scan.now, scan.now);
+        firstSeen = excluded.firstSeen, lastSeen = excluded.lastSeen, resolvedAt = NULL, timesSeen = findings.timesSeen + 1, severity = excluded.severity`);
+    for (const f of scan.findings) {
+      if (open.has(f.id)) seenAgain.run(scan.now, f.severity, f.id);
+      else upsert.run(f.id, f.rule, f.severity, f.system, f.target, f.principal, f.privilege ?? null, f.resource ?? null, f.credential ?? null, scan.now, scan.now);
+    }
     runEach(this.db.prepare('UPDATE findings SET resolvedAt = ? WHERE id = ? AND resolvedAt IS NULL'), scan.resolved, scan.now);
   }
 
+  /** Privileged entitlements are written only when they come or go: the present set is what has no removedAt. */
   private upsertEntitlements(scan: ScanRecord): void {
+    const present = new Set<string>();
+    for (const row of this.db.prepare('SELECT key FROM entitlements WHERE removedAt IS NULL').iterate()) present.add(String(row.key));
     const upsert = this.db.prepare(`
-      INSERT INTO entitlements (key, principal, system, target, resource, privilege, level, via, firstSeen, lastSeen, removedAt)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-      ON CONFLICT (key) DO UPDATE SET
-        firstSeen = CASE WHEN entitlements.removedAt IS NULL THEN entitlements.firstSeen ELSE excluded.firstSeen END,
-        lastSeen = excluded.lastSeen, removedAt = NULL, level = excluded.level`);
-    for (const e of scan.entitlements) upsert.run(entitlementKey(e), e.principal, e.system, e.target, e.resource, e.privilege, e.level, e.via, scan.now, scan.now);
-    runEach(this.db.prepare('UPDATE entitlements SET removedAt = ? WHERE key = ? AND removedAt IS NULL'), scan.removedEntitlements, scan.now);
+      INSERT INTO entitlements (key, principal, system, target, resource, privilege, level, via, firstSeen, removedAt)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      ON CONFLICT (key) DO UPDATE SET firstSeen = excluded.firstSeen, removedAt = NULL, level = excluded.level`);
+    for (const e of scan.entitlements) {
+      const key = storedKey(e);
+      if (!present.has(key)) upsert.run(key, e.principal, e.system, e.target, e.resource, e.privilege, e.level, e.via, scan.now);
+    }
+    runEach(this.db.prepare('UPDATE entitlements SET removedAt = ? WHERE key = ? AND removedAt IS NULL'), scan.removedEntitlements.map(storedKey), scan.now);
+  }
+
+  private openFindingIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const row of this.db.prepare('SELECT id FROM findings WHERE resolvedAt IS NULL').iterate()) ids.add(String(row.id));
+    return ids;
   }
 
   close(): void {
