@@ -32,7 +32,7 @@ const withoutGeneratedAt = (path: string) => {
 };
 
 describe('sharded scans', () => {
-  it('give the same report merged as one whole scan', async () => {
+  it('give the same report merged as one whole scan', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dutybound-shards-'));
     writeFileSync(join(dir, 'dutybound.yaml'), 'aws:\n  organization: { enabled: true }\n');
     const whole = await cli(['scan', '--now', NOW, '--out', 'whole', '--format', 'json,md', '--quiet'], dir);
