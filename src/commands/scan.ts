@@ -119,6 +119,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   if (options.failOnNew && options.state === undefined && options.baseline === undefined)
     throw new InputError('--fail-on-new: needs the previous run, from --state FILE or --baseline report.json');
+  if (options.state !== undefined && options.baseline !== undefined) log.warn('--baseline is not read when --state is given: the store holds the previous run');
   const history = await openHistory(
     { ...(options.state !== undefined ? { state: fromCli(options.state) } : {}), ...(options.baseline !== undefined ? { baseline: fromCli(options.baseline) } : {}) },
     now,
