@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
+import { ageText } from './history-markdown.ts';
 import { ChunkWriter } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -25,7 +26,7 @@ export const templates = (): Templates => {
   const dir = templateDir();
   const read = (name: string): string => readFileSync(new URL(`${name}.hbs`, dir), 'utf8');
   const env = Handlebars.create();
-  env.registerPartial('styles', read('styles'));
+  for (const partial of ['styles', 'history', 'suppression-table', 'entitlement-table']) env.registerPartial(partial.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), read(partial));
   const options: CompileOptions = { knownHelpersOnly: true, preventIndent: true };
   compiled = Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, env.compile(read(name), options)])) as Templates;
   return compiled;
@@ -50,6 +51,7 @@ const findingView = (f: Finding, titles: ReadonlyMap<string, string>) => ({
   grant: f.grant,
   schedule: f.schedule,
   since: f.since,
+  age: ageText(f),
   message: f.message,
   remediation: f.remediation,
   evidence: Object.entries(f.evidence ?? {}).map(([key, value]) => ({ key, value })),
@@ -68,6 +70,13 @@ const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMa
   drift: report.drift ? { added: report.drift.added.length, removed: report.drift.removed.length, removedIds: report.drift.removed } : undefined,
   coverage: report.coverage,
   rules,
+  history: {
+    since: report.drift?.since,
+    resolved: report.drift?.resolved ?? [],
+    entitlements: report.drift?.entitlements,
+    suppressed: report.suppressed ?? [],
+    suppressions: report.suppressions,
+  },
 });
 
 export const htmlRenderer = {

@@ -1,7 +1,7 @@
 // report.json: the report contract, 2-space JSON with keys in the contract's order.
 import type { Coverage, Finding, Unverifiable } from '../src/model/index.ts';
 import { ChunkWriter } from './stream.ts';
-import type { Renderer, Report } from './types.ts';
+import type { Drift, Renderer, Report } from './types.ts';
 
 /** Copies `source`'s keys in `order`, dropping undefined values. */
 const pick = <T extends object>(source: T, order: readonly (keyof T)[]): Partial<T> => {
@@ -16,7 +16,7 @@ const unverifiableKeys = [
 ] as const satisfies readonly (keyof Unverifiable)[];
 const findingKeys = [
   'id', 'rule', 'severity', 'system', 'target', 'principal', 'person', 'privilege', 'resource', 'grant',
-  'credential', 'schedule', 'since', 'new', 'message', 'remediation', 'evidence',
+  'credential', 'schedule', 'since', 'new', 'firstSeen', 'ageDays', 'message', 'remediation', 'evidence',
 ] as const satisfies readonly (keyof Finding)[];
 
 export const orderCoverage = (c: Coverage): Partial<Coverage> => {
@@ -27,6 +27,9 @@ export const orderCoverage = (c: Coverage): Partial<Coverage> => {
 // person is always present in the contract: null when nobody is linked.
 export const orderFinding = (f: Finding): Partial<Finding> => pick({ ...f, person: f.person ?? null }, findingKeys);
 
+const orderDrift = (drift: Drift): Record<string, unknown> =>
+  pick({ ...drift }, ['added', 'removed', 'since', 'resolved', 'entitlements'] as const satisfies readonly (keyof Drift)[]);
+
 /** The report as a plain object in the contract's key order (what report.json holds). */
 export const toContract = (report: Report): Record<string, unknown> => {
   const out: Record<string, unknown> = {
@@ -36,10 +39,17 @@ export const toContract = (report: Report): Record<string, unknown> => {
     generatedAt: report.generatedAt,
     complete: report.complete,
     coverage: report.coverage.map(orderCoverage),
-    summary: { findings: report.summary.findings, bySeverity: report.summary.bySeverity, byRule: report.summary.byRule },
+    summary: {
+      findings: report.summary.findings,
+      bySeverity: report.summary.bySeverity,
+      byRule: report.summary.byRule,
+      ...(report.summary.suppressed === undefined ? {} : { suppressed: report.summary.suppressed }),
+    },
     findings: report.findings.map(orderFinding),
   };
-  if (report.drift) out.drift = { added: report.drift.added, removed: report.drift.removed };
+  if (report.drift) out.drift = orderDrift(report.drift);
+  if (report.suppressed) out.suppressed = report.suppressed.map((f) => ({ ...orderFinding(f), suppression: f.suppression }));
+  if (report.suppressions) out.suppressions = { expired: report.suppressions.expired, unmatched: report.suppressions.unmatched };
   if (report.enforcement) out.enforcement = report.enforcement;
   if (report.evidence)
     out.evidence = {

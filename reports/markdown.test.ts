@@ -80,7 +80,7 @@ describe('summary.md', () => {
 
   it('marks new findings and shows drift against a baseline', async () => {
     const md = await render(sampleReport(12, { baseline: sampleReport(0, { findings: sampleFindings(12).slice(0, 9) }) }));
-    expect(md).toContain('Against the baseline: 3 new, 0 resolved.');
+    expect(md).toContain('Since the previous run: 3 new, 0 resolved.');
     expect(md.match(/🆕/g)).toHaveLength(3);
   });
 });

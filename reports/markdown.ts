@@ -1,6 +1,7 @@
 // summary.md: a Markdown summary fit for $GITHUB_STEP_SUMMARY (GitHub keeps at most 1 MiB of it).
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
+import { ageText, historyMarkdown } from './history-markdown.ts';
 import { write } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -46,7 +47,7 @@ const findingRow = (f: Finding): string =>
     escapeCell(f.person),
     `${f.system} ${escapeCell(f.target)}`,
     where(f),
-    escapeCell(f.since),
+    [escapeCell(f.since), ageText(f)].filter((text) => text && text !== '—').join('<br>') || '—',
     escapeCell(f.message),
   ]);
 
@@ -83,13 +84,13 @@ const head = (report: Report, titles: ReadonlyMap<string, string>): string => {
     parts.push('\n', unverifiableSection(bad));
   }
   if (report.drift) {
-    parts.push(`Against the baseline: ${report.drift.added.length} new, ${report.drift.removed.length} resolved.\n\n`);
+    parts.push(`Since the previous run: ${report.drift.added.length} new, ${report.drift.removed.length} resolved.\n\n`);
   }
   parts.push('### By severity\n\n', row(['Severity', 'Findings']), row(['---', '--:']));
   for (const s of SEVERITIES) parts.push(row([`${icon[s]} ${s}`, String(report.summary.bySeverity[s])]));
   parts.push('\n### By rule\n\n', row(['Rule', 'Title', 'Findings']), row(['---', '---', '--:']));
   for (const [rule, n] of Object.entries(report.summary.byRule)) parts.push(row([escapeCell(rule), escapeCell(titles.get(rule)), String(n)]));
-  parts.push('\n');
+  parts.push('\n', historyMarkdown(report, escapeCell));
   return parts.join('');
 };
 

@@ -4,7 +4,7 @@ import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
 import { escapeCell } from './markdown.ts';
 import { ChunkWriter } from './stream.ts';
-import type { RenderContext, Renderer, Report, SourceLocation } from './types.ts';
+import type { Drift, RenderContext, Renderer, Report, SourceLocation, SuppressedFinding } from './types.ts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The driver's informationUri: where users read about dutybound. */
@@ -102,8 +102,22 @@ const result = (f: Finding, ruleIndex: number, locate: RenderContext['locate']) 
     ['schedule', f.schedule],
     ['since', f.since],
     ['new', f.new],
+    ['firstSeen', f.firstSeen],
+    ['ageDays', f.ageDays],
     ['evidence', f.evidence],
   ]),
+});
+
+/** A suppressed finding: a result code scanning shows as dismissed, with the suppression's reason, owner and expiry. */
+const suppressedResult = (f: SuppressedFinding, ruleIndex: number, locate: RenderContext['locate']) => ({
+  ...result(f, ruleIndex, locate),
+  suppressions: [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: `${f.suppression.reason} (owner ${f.suppression.owner}${f.suppression.ticket ? `, ticket ${f.suppression.ticket}` : ''}, until ${f.suppression.until})`,
+    },
+  ],
 });
 
 const notification = (c: Coverage) => ({
@@ -112,6 +126,16 @@ const notification = (c: Coverage) => ({
   descriptor: { id: `coverage-${c.status}` },
   properties: { system: c.system, target: c.target, status: c.status },
 });
+
+/** Drift as run properties: the counts, and the privileged entitlements added and removed (they are not results). */
+const driftProperties = (drift: Drift) =>
+  definedOnly([
+    ['since', drift.since],
+    ['added', drift.added.length],
+    ['removed', drift.removed.length],
+    ['resolved', drift.resolved],
+    ['entitlements', drift.entitlements],
+  ]);
 
 /** SARIF times are UTC; an unreadable time is left out rather than invented. */
 const utc = (iso: string): string | undefined => {
@@ -125,7 +149,8 @@ export const sarifRenderer = {
   async render(report: Report, out, context) {
     const rules = context.rules.map(descriptor);
     const ruleIndex = new Map<string, number>(context.rules.map((r, i) => [r.id, i]));
-    for (const f of report.findings) {
+    const suppressed = (report.suppressed ?? []).slice(0, Math.max(0, MAX_RESULTS_PER_RUN - report.findings.length));
+    for (const f of [...report.findings, ...suppressed]) {
       if (!ruleIndex.has(f.rule)) {
         ruleIndex.set(f.rule, rules.length);
         rules.push(bareDescriptor(f.rule) as (typeof rules)[number]);
@@ -162,7 +187,8 @@ export const sarifRenderer = {
         ['truncated', dropped.length > 0
           ? { droppedResults: dropped.length, bySeverity: droppedBySeverity, limit: MAX_RESULTS_PER_RUN, note: `${dropped.length} least severe findings are not in this file (GitHub keeps at most ${MAX_RESULTS_PER_RUN} results per run); see report.json.` }
           : undefined],
-        ['drift', report.drift ? { added: report.drift.added.length, removed: report.drift.removed.length } : undefined],
+        ['drift', report.drift ? driftProperties(report.drift) : undefined],
+        ['suppressions', report.suppressions],
       ]),
       results: [] as unknown[],
     };
@@ -178,7 +204,11 @@ export const sarifRenderer = {
       const json = JSON.stringify(result(f, ruleIndex.get(f.rule) as number, context.locate), null, 2).replace(/\n/g, '\n        ');
       await writer.push(`${i === 0 ? '' : ','}\n        ${json}`);
     }
-    await writer.push(`${kept.length === 0 ? '' : '\n      '}]${head.slice(at + marker.length)}\n`);
+    for (const [i, f] of suppressed.entries()) {
+      const json = JSON.stringify(suppressedResult(f, ruleIndex.get(f.rule) as number, context.locate), null, 2).replace(/\n/g, '\n        ');
+      await writer.push(`${kept.length + i === 0 ? '' : ','}\n        ${json}`);
+    }
+    await writer.push(`${kept.length + suppressed.length === 0 ? '' : '\n      '}]${head.slice(at + marker.length)}\n`);
     await writer.flush();
   },
 } as const satisfies Renderer;

@@ -10,6 +10,8 @@ export interface ReportSummary {
   bySeverity: Record<Severity, number>;
   /** Every rule that was evaluated, zero included. */
   byRule: Record<string, number>;
+  /** Findings held back by a suppression (present when the config has suppressions). */
+  suppressed?: number;
 }
 
 /** The JSON report contract (schemaVersion 1); reports/schema/report.schema.json describes it. */
@@ -24,8 +26,12 @@ export interface Report {
   summary: ReportSummary;
   /** Sorted by severity, then rule, then id. */
   findings: Finding[];
-  /** Against `--baseline`: ids of findings that are new, and ids of baseline findings now gone. */
-  drift?: { added: string[]; removed: string[] };
+  /** Against the previous run (`--state` or `--baseline`): ids of findings that are new, and ids of findings now gone. */
+  drift?: Drift;
+  /** Findings a suppression in the config holds back (not counted in summary.findings, never failing). */
+  suppressed?: SuppressedFinding[];
+  /** Suppressions past their `until` (they no longer suppress and fail the run) and ones that matched nothing. */
+  suppressions?: { expired: SuppressionRef[]; unmatched: SuppressionRef[] };
   enforcement?: Record<string, unknown>;
   /** The ledger and duty data the scan judged by: a sha256 per ledger file and per schedule (`scan --evidence DIR` writes the data). */
   evidence?: Evidence;
@@ -36,6 +42,61 @@ export interface SourceLocation {
   uri: string;
   line: number;
 }
+
+/** What a finding is about, without the message: what history keeps of it. */
+export interface FindingRef {
+  id: string;
+  rule: string;
+  severity: Severity;
+  system: string;
+  target: string;
+  principal: string;
+  privilege?: string;
+  resource?: string;
+  credential?: string;
+}
+
+/** A finding of the previous run that this one no longer sees, with what it was about. */
+export interface ResolvedFinding extends FindingRef {
+  firstSeen?: string;
+  resolvedAt: string;
+}
+
+/** A privileged entitlement as drift lists it. */
+export interface EntitlementChange {
+  principal: string;
+  system: string;
+  target: string;
+  resource: string;
+  privilege: string;
+  level: string;
+  via: string;
+}
+
+export interface Drift {
+  added: string[];
+  removed: string[];
+  /** The previous run's evaluation instant. */
+  since?: string;
+  resolved?: ResolvedFinding[];
+  /** Privileged entitlements added and removed since the previous run (needs `--state`). */
+  entitlements?: { added: EntitlementChange[]; removed: EntitlementChange[] };
+}
+
+/** A suppression from the config, as reports name it. */
+export interface SuppressionRef {
+  /** Its position in the config's `suppressions:` list (0-based). */
+  index: number;
+  rule?: string;
+  principal?: string;
+  target?: string;
+  reason: string;
+  owner: string;
+  ticket?: string;
+  until: string;
+}
+
+export type SuppressedFinding = Finding & { suppression: SuppressionRef };
 
 export interface RenderContext {
   /** The rule catalogue (every rule's metadata, at its configured severity), for legends and SARIF rule descriptors. */

@@ -60,6 +60,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'Inventory file(s) from `collect` instead of live collection (merged)' })
           .option('baseline', { type: 'string', describe: 'Previous report.json: mark new findings and list resolved ones' })
           .option('evidence', { type: 'string', describe: 'Directory for the ledger and duty data judged by: one file per ledger file and schedule, with sha256s' })
+          .option('state', { type: 'string', describe: 'State store (SQLite file, created if absent) kept between runs: finding ages, new/resolved, entitlement drift' })
+          .option('fail-on-new', { type: 'string', choices: SEVERITIES, describe: 'Exit 1 only on NEW findings at or above this severity (instead of --fail-on); needs --state or --baseline' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
           .epilog(`${EXIT_CODES}\n\nWith --inventory, --only keeps that system or target of the files and fails (exit 2) when they hold none of it.`),
       (args) =>
@@ -78,6 +80,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
               people: args.people,
               baseline: args.baseline,
               evidence: args.evidence,
+              state: args.state,
+              ...(args['fail-on-new'] ? { failOnNew: args['fail-on-new'] as Severity } : {}),
               quiet: args.quiet,
               timeout: args.timeout,
               progress: args.progress,

@@ -1,5 +1,5 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -22,6 +22,8 @@ import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
 import { ledgerLocator } from '../../reports/locate.ts';
+import { openHistory, withHistory } from '../state/index.ts';
+import { applySuppressions, suppressionWarnings, withSuppressions } from '../suppress/index.ts';
 import { VERSION } from '../version.ts';
 import { scanDeadline } from '../../connectors/network.ts';
 import type { Logger } from '../../connectors/types.ts';
@@ -43,6 +45,10 @@ export interface ScanOptions {
   baseline?: string;
   /** Directory for the ledger and duty data judged by (one file per source, with sha256s). */
   evidence?: string;
+  /** The state store (SQLite file) kept between runs. */
+  state?: string;
+  /** Fail (exit 1) only on new findings at or above this severity, instead of --fail-on. */
+  failOnNew?: Severity;
   quiet?: boolean;
   /** `--timeout`: the whole scan's deadline (`30m`, `90s`, `2h`; `0` none). Default 30m. */
   timeout?: string;
@@ -89,23 +95,19 @@ const filterInventory = (inventory: Inventory, only: OnlyFilter | undefined): In
   };
 };
 
-const readBaseline = async (path: string): Promise<Report> => {
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new InputError(`--baseline ${path}: cannot read the previous report`);
-  });
-  try {
-    const report = JSON.parse(text) as Report;
-    if (report.schemaVersion !== 1 || !Array.isArray(report.findings)) throw new Error('not a dutybound report');
-    return report;
-  } catch (error) {
-    throw new InputError(`--baseline ${path}: expected a dutybound report.json (${(error as Error).message})`);
-  }
-};
-
 /** Without --now, an inventory is judged at the instant it was collected, not at today's clock (said in one line). */
 const inventoryInstant = (inventory: Inventory, files: number, say: (line: string) => void): Date => {
   say(`dutybound: judging the inventory at its collectedAt ${inventory.collectedAt}${files > 1 ? ' (the earliest of the files)' : ''}; pass --now to judge it at another instant\n`);
   return new Date(inventory.collectedAt);
+};
+
+/** Shards collected far apart judge one estate at different instants: say so. */
+export const MAX_SHARD_SPREAD_MINUTES = 60;
+const shardSpreadWarning = (times: readonly string[]): string | undefined => {
+  if (times.length < 2) return undefined;
+  const spreadMinutes = (Date.parse(times.at(-1)!) - Date.parse(times[0]!)) / 60_000;
+  if (spreadMinutes <= MAX_SHARD_SPREAD_MINUTES) return undefined;
+  return `the inventory files were collected ${Math.round(spreadMinutes)} minutes apart (${times[0]} to ${times.at(-1)}): access that moved in between may be counted twice or not at all; collect the shards closer together`;
 };
 
 export interface ScanResult {
@@ -114,10 +116,12 @@ export interface ScanResult {
   written: string[];
 }
 
-const exitCodeOf = (report: Report, failOn: Severity): number => {
+const exitCodeOf = (report: Report, options: Pick<ScanOptions, 'failOn' | 'failOnNew'>): number => {
   if (!report.complete) return EXIT.incomplete;
-  const threshold = SEVERITIES.indexOf(failOn);
-  return report.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
+  if (report.suppressions?.expired.length) return EXIT.findings;
+  const threshold = SEVERITIES.indexOf(options.failOnNew ?? options.failOn);
+  const counted = options.failOnNew ? report.findings.filter((finding) => finding.new === true) : report.findings;
+  return counted.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold) ? EXIT.findings : EXIT.clean;
 };
 
 export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig = loadConfig(options.config, io.cwd, io.env)): Promise<ScanResult> => {
@@ -133,7 +137,12 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 /** The scan itself; `signal` is its deadline: what is unfinished then fails, and the reports are still written. */
 const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, log: Logger, signal: AbortSignal): Promise<ScanResult> => {
   const fromCli = (path: string) => resolvePath(io.cwd, path);
-  const read = options.inventory.length ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString()) : undefined;
+  const read = options.inventory.length
+    ? await readInventoryFiles(options.inventory.map(fromCli), new Date().toISOString(), (times) => {
+        const warning = shardSpreadWarning(times);
+        if (warning) log.warn(warning);
+      })
+    : undefined;
   const now = read && options.now === undefined ? inventoryInstant(read, options.inventory.length, (line) => io.stderr.write(line)) : parseNow(options.now);
   const formats = options.format.length ? options.format : [...FORMATS];
   if (options.out === '-' && formats.length !== 1) throw new InputError('--out -: writes one report to stdout; pick one with --format');
@@ -142,7 +151,13 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
 
   const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now, { baseDir, log, env: io.env, signal });
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
-  const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
+  if (options.failOnNew && options.state === undefined && options.baseline === undefined)
+    throw new InputError('--fail-on-new: needs the previous run, from --state FILE or --baseline report.json');
+  if (options.state !== undefined && options.baseline !== undefined) log.warn('--baseline is not read when --state is given: the store holds the previous run');
+  const history = await openHistory(
+    { ...(options.state !== undefined ? { state: fromCli(options.state) } : {}), ...(options.baseline !== undefined ? { baseline: fromCli(options.baseline) } : {}) },
+    now,
+  );
 
   let inventory: Inventory;
   if (read) {
@@ -168,20 +183,23 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
   const namelessFailure = desired.coverage.some((row) => row.system === 'schedule' && row.status !== 'ok' && ![...dutySources.keys()].some((id) => row.target.startsWith(`${id}:`)));
   const evaluated = evaluateScan({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now, scheduleInDoubt: (schedule) => namelessFailure || unknownSchedules.has(schedule) });
   // A JIT tool's ledger that could not be read may have held any grant of the systems it covers.
-  const { findings, unverifiable: ledgerInDoubt } = withoutUnverifiable(evaluated.findings, desired.unverifiableLedger);
+  const { findings: verified, unverifiable: ledgerInDoubt } = withoutUnverifiable(evaluated.findings, desired.unverifiableLedger);
   if (ledgerInDoubt.length) log.warn(`${ledgerInDoubt.length} finding(s) left out as unverifiable: a ledger source covering ${desired.unverifiableLedger.join(', ')} could not be read`);
   const unverifiable = [...evaluated.unverifiable, ...ledgerInDoubt];
-  const report = buildReport({
+  const suppression = applySuppressions(verified, config.suppressions, now);
+  for (const warning of suppressionWarnings(suppression)) log.warn(warning);
+  const findings = suppression.findings;
+  const built = buildReport({
     now: now.toISOString(),
     generatedAt: new Date().toISOString(),
     version: VERSION,
     findings,
     coverage: [...inventory.coverage, ...desired.coverage],
     rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
-    ...(baseline ? { baseline } : {}),
     unverifiable,
     evidence: evidence.evidence,
   });
+  const { report, commit } = withHistory(history, config.suppressions.length ? withSuppressions(built, suppression) : built, inventory);
 
   const written: string[] = [];
   const context = { rules: effectiveCatalogue(config.rules.severity), locate: ledgerLocator(desired.grants, io.cwd) };
@@ -202,8 +220,9 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
       written.push(path);
     }
   }
+  commit();
   if (options.evidence) appendAll(written, await writeEvidence(options.evidence, io.cwd, evidence, report.now));
-  const exitCode = exitCodeOf(report, options.failOn);
+  const exitCode = exitCodeOf(report, options);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
   await write(summaryStream, summarize(report, written));
   return { report, exitCode, written };
@@ -211,7 +230,9 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
 
 export const summarize = (report: Report, written: readonly string[]): string => {
   const counts = SEVERITIES.map((severity) => `${report.summary.bySeverity[severity]} ${severity}`).join(', ');
-  const lines = [`${report.summary.findings} findings (${counts}) at ${report.now}`];
+  const suppressed = report.summary.suppressed ? `; ${report.summary.suppressed} suppressed` : '';
+  const expired = report.suppressions?.expired.length ? `; ${report.suppressions.expired.length} expired suppression(s) fail the run` : '';
+  const lines = [`${report.summary.findings} findings (${counts})${suppressed}${expired} at ${report.now}`];
   const incomplete = report.coverage.filter((row) => row.status !== 'ok');
   if (incomplete.length) {
     lines.push(`INCOMPLETE: ${incomplete.length} source${incomplete.length === 1 ? '' : 's'} not fully read:`);

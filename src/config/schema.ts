@@ -5,6 +5,7 @@ import { personPatternProblem } from '../../connectors/ical/pattern.ts';
 import { connectors, dutySources, ledgerSources } from '../../connectors/index.ts';
 import { networkSchema } from '../../connectors/network.ts';
 import { RULE_IDS, SEVERITIES, SYSTEMS } from '../model/index.ts';
+import { suppressionsSchema } from '../suppress/schema.ts';
 
 const severity = z.enum(SEVERITIES);
 const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
@@ -87,6 +88,7 @@ export const configSchema = z
     ical: icalSchema,
     enforce: enforceSchema,
     network: networkSchema,
+    suppressions: suppressionsSchema,
     ...connectorSections,
     ...ledgerSourceSections,
     ...dutySections,

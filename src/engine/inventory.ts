@@ -8,7 +8,7 @@ import { appendAll } from '../model/collections.ts';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export const entitlementKey = (entitlement: Entitlement): string =>
+export const entitlementKey = (entitlement: Pick<Entitlement, 'target' | 'principal' | 'privilege' | 'resource' | 'via'> & { system: string }): string =>
   [entitlement.system, entitlement.target, entitlement.principal, entitlement.privilege, entitlement.resource, entitlement.via].join('\u0000');
 
 /** Merge parts (connectors' results, inventory files) into one inventory, sorted so the same estate gives the same bytes. */
@@ -45,7 +45,8 @@ export const parseInventory = (text: string, file: string): Inventory => {
   return result.data as Inventory;
 };
 
-export const readInventoryFiles = async (paths: readonly string[], collectedAt: string): Promise<Inventory> => {
+/** Reads and merges inventory files; `onCollectedAt` hears each file's collectedAt, sorted. */
+export const readInventoryFiles = async (paths: readonly string[], collectedAt: string, onCollectedAt?: (times: string[]) => void): Promise<Inventory> => {
   const parts = await Promise.all(
     paths.map(async (path) => {
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -54,7 +55,8 @@ export const readInventoryFiles = async (paths: readonly string[], collectedAt: 
       return parseInventory(text, path);
     }),
   );
-  const times = parts.map((part) => part.collectedAt).sort();
+  const times = parts.map((part) => part.collectedAt).sort((a, b) => Date.parse(a) - Date.parse(b));
+  onCollectedAt?.(times);
   return mergeInventories(times[0] ?? collectedAt, parts);
 };
 

@@ -194,6 +194,9 @@ export interface Finding {
   schedule?: string;
   since?: string;
   new?: boolean;
+  /** With scan history (--state or --baseline): the first scan of this finding's current run of scans, and its age then. */
+  firstSeen?: string;
+  ageDays?: number;
   message: string;
   remediation?: string;
   /** Evidence for humans (report only): which grant, which shift, which path. */
