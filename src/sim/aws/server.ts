@@ -171,6 +171,16 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
         const u = user(a, params.get('UserName'));
         return { AccessKeyMetadata: u.keys.map((k) => ({ UserName: u.name, AccessKeyId: k.id, Status: k.active ? 'Active' : 'Inactive', CreateDate: k.createdAt })), IsTruncated: false };
       }
+      case 'ListAttachedUserPolicies':
+      case 'ListAttachedRolePolicies': {
+        const entity = action === 'ListAttachedUserPolicies' ? user(a, params.get('UserName')) : role(a, params.get('RoleName'));
+        return { AttachedPolicies: entity.attached.map((arn) => ({ PolicyName: arn.split('/').pop(), PolicyArn: arn })), IsTruncated: false };
+      }
+      case 'ListGroupsForUser': {
+        const u = user(a, params.get('UserName'));
+        const groups = a.groups.filter((g) => u.groups.includes(g.name));
+        return { Groups: groups.map((g) => ({ Path: '/', GroupName: g.name, GroupId: `AGPA${g.name.toUpperCase().padEnd(17, 'X').slice(0, 17)}`, Arn: `arn:aws:iam::${a.id}:group/${g.name}`, CreateDate: new Date(g.createdAt) })), IsTruncated: false };
+      }
       case 'UpdateAccessKey': {
         const u = user(a, params.get('UserName'));
         const key = u.keys.find((k) => k.id === params.get('AccessKeyId'));
