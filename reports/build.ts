@@ -15,6 +15,8 @@ export interface BuildReportInput {
   rules: readonly RuleMeta[];
   /** A previous report: marks findings `new` and records drift. */
   baseline?: Report;
+  /** The enforcement plan (and outcomes): every report carries it. */
+  enforcement?: Report['enforcement'];
 }
 
 /** Code-point order: the same everywhere, unlike localeCompare. */
@@ -57,5 +59,6 @@ export const buildReport = (input: BuildReportInput): Report => {
       removed: [...baselineIds].filter((id) => !currentIds.has(id)).sort(byString),
     };
   }
+  if (input.enforcement) report.enforcement = input.enforcement;
   return report;
 };

@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
+import { enforcementView } from './enforcement.ts';
 import { ChunkWriter } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -68,6 +69,7 @@ const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMa
   drift: report.drift ? { added: report.drift.added.length, removed: report.drift.removed.length, removedIds: report.drift.removed } : undefined,
   coverage: report.coverage,
   rules,
+  enforcement: enforcementView(report),
 });
 
 export const htmlRenderer = {

@@ -1,6 +1,7 @@
 // summary.md: a Markdown summary fit for $GITHUB_STEP_SUMMARY (GitHub keeps at most 1 MiB of it).
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
+import { enforcementMarkdown } from './enforcement.ts';
 import { write } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -74,6 +75,7 @@ const head = (report: Report, titles: ReadonlyMap<string, string>): string => {
   parts.push('\n### By rule\n\n', row(['Rule', 'Title', 'Findings']), row(['---', '---', '--:']));
   for (const [rule, n] of Object.entries(report.summary.byRule)) parts.push(row([escapeCell(rule), escapeCell(titles.get(rule)), String(n)]));
   parts.push('\n');
+  parts.push(enforcementMarkdown(report, (value) => escapeCell(value)));
   return parts.join('');
 };
 

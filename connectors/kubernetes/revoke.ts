@@ -161,9 +161,13 @@ export const bindingSubjectRevoker: Revoker<KubernetesConfig> = {
     }
     const binding = await readBinding(client, ref);
     if ((binding.subjects ?? []).some((existing) => sameSubject(existing, subject, ref.namespace))) return;
+    const at = (prior.subjectIndexes as number[] | undefined)?.[0];
     await patchBinding(client, ref, [
       { op: 'test', path: '/metadata/resourceVersion', value: binding.metadata?.resourceVersion },
-      binding.subjects?.length ? { op: 'add', path: '/subjects/-', value: subject } : { op: 'add', path: '/subjects', value: [subject] },
+      // Back where it was when the index is still in range (the binding reads as before), else at the end.
+      binding.subjects?.length
+        ? { op: 'add', path: `/subjects/${at !== undefined && at <= binding.subjects.length ? at : '-'}`, value: subject }
+        : { op: 'add', path: '/subjects', value: [subject] },
     ]);
   },
 };

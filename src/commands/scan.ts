@@ -1,22 +1,24 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
 import { mkdir, readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
 import { FORMATS, type Format, type Report } from '../../reports/types.ts';
 import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
 import { globMatches } from '../engine/glob.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
-import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
+import { SEVERITIES, type Coverage, type Finding, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
+import { scanEnforcement } from '../enforce/index.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 
@@ -78,6 +80,16 @@ const readBaseline = async (path: string): Promise<Report> => {
   }
 };
 
+/** What every report states: the instant, the tool, the findings, what was read, the rules evaluated. */
+export const reportBasics = (now: Date, findings: Finding[], coverage: Coverage[], config: Pick<Config, 'rules'>) => ({
+  now: now.toISOString(),
+  generatedAt: new Date().toISOString(),
+  version: VERSION,
+  findings,
+  coverage,
+  rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
+});
+
 export interface ScanResult {
   report: Report;
   exitCode: number;
@@ -123,13 +135,9 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
   const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
   const report = buildReport({
-    now: now.toISOString(),
-    generatedAt: new Date().toISOString(),
-    version: VERSION,
-    findings,
-    coverage: [...inventory.coverage, ...desired.coverage],
-    rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
+    ...reportBasics(now, findings, [...inventory.coverage, ...desired.coverage], config),
     ...(baseline ? { baseline } : {}),
+    enforcement: { ...scanEnforcement({ findings, inventory, desired, config, configFile: basename(loaded.file ?? 'dutybound.yaml'), now }) },
   });
 
   const written: string[] = [];

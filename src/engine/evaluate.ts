@@ -18,7 +18,7 @@ import { rules as allRules } from '../rules/index.ts';
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from '../rules/types.ts';
 import { globMatcher } from './glob.ts';
 import { linkIdentities } from './identities.ts';
-import { indexGrants, indexShifts, inWindow } from './match.ts';
+import { coveringGrants, indexGrants, indexShifts, type IndexedGrant } from './match.ts';
 
 export interface EvaluateInput {
   inventory: Pick<Inventory, 'principals' | 'entitlements' | 'credentials'>;
@@ -75,6 +75,15 @@ const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined)
     else groups.set(key, [item]);
   }
   return groups;
+};
+
+/** Which grants cover an entitlement now, as `evaluate` decides it (for enforce: a covered entitlement is never revoked). */
+export const grantCoverage = (input: Omit<EvaluateInput, 'rules' | 'inventory'> & { inventory: Pick<Inventory, 'principals'> }): ((entitlement: Entitlement) => IndexedGrant[]) => {
+  const identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass);
+  const grants = indexGrants(input.grants);
+  const shifts = indexShifts(input.shifts);
+  const nowMs = input.now.getTime();
+  return (entitlement) => coveringGrants(grants.matching(entitlement, identities), entitlement, identities, shifts, nowMs);
 };
 
 export const evaluate = (input: EvaluateInput): Finding[] => {
@@ -134,12 +143,7 @@ export const evaluate = (input: EvaluateInput): Finding[] => {
       else privilegedByPrincipal.set(entitlement.principal, [entitlement]);
     }
     const matching = grants.matching(entitlement, identities);
-    const covering = !matching.length ? matching : matching.filter((grant) => {
-      if (!inWindow(grant, nowMs)) return false;
-      if (!grant.grant.onCall) return true;
-      const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
-      return person !== null && context.shifts.state(grant.grant.onCall, person, nowMs).onCall;
-    });
+    const covering = coveringGrants(matching, entitlement, identities, context.shifts, nowMs);
     // A binding's own stated expiry is not an approval: only the ledger covers access. Past it, the
     // access is expired even without a ledger row (expired-grant reads it).
     const facts = { entitlement, matching, covering };

@@ -1,0 +1,127 @@
+// `dutybound enforce` from the user's side, against the simulated estate: the whole state of every
+// fake is dumped before and after, so a write to anything that was not planned shows.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runEnforce, type EnforceOptions } from '../../src/commands/enforce.ts';
+import { runRestore } from '../../src/commands/restore.ts';
+import type { AuditEntry } from '../../src/enforce/types.ts';
+import type { FakeAccount } from '../../src/sim/aws/estate.ts';
+import type { KubeObject } from '../../src/sim/kubernetes/estate.ts';
+import { captureIo, NOW, startScenario, type Scenario } from './scenario.ts';
+
+let scenario: Scenario;
+beforeEach(async () => {
+  scenario = await startScenario();
+});
+afterEach(() => scenario.close());
+
+const enforce = async (options: Partial<EnforceOptions>) => {
+  const io = captureIo(scenario.dir);
+  const result = await runEnforce({ config: scenario.configPath, now: NOW, out: join(scenario.dir, 'out'), quiet: true, ...options }, io, { connectors: scenario.connectors });
+  return { ...result, io };
+};
+const audit = (): AuditEntry[] =>
+  readFileSync(join(scenario.dir, 'audit.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AuditEntry);
+
+/** The AWS account as IAM defines it: list order is not state, nor is the credential report's timestamp. */
+const awsState = (accounts: FakeAccount[]) =>
+  accounts.map(({ reportGeneratedAt: _generated, ...account }) => ({
+    ...account,
+    users: account.users.map((u) => ({ ...u, groups: [...u.groups].sort(), attached: [...u.attached].sort() })),
+    roles: account.roles.map((r) => ({ ...r, attached: [...r.attached].sort() })),
+  }));
+/** Kubernetes objects by kind/namespace/name. */
+const byName = (objects: KubeObject[]) => new Map(objects.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+/** An object without what the API server assigns on create (a re-created object is the same object). */
+const content = (object: KubeObject | undefined) => {
+  if (!object) return undefined;
+  const { uid: _uid, resourceVersion: _rv, creationTimestamp: _created, managedFields: _fields, ...metadata } = object.metadata as Record<string, unknown>;
+  return { ...object, metadata };
+};
+
+describe('enforce --apply', () => {
+  it('changes exactly the planned objects and nothing else, each verified and in the audit log', async () => {
+    const before = scenario.dump();
+    const planned = await enforce({ plan: true });
+    expect(planned.exitCode, planned.io.err()).toBe(0);
+    expect(scenario.dump().kubernetes).toEqual(before.kubernetes);
+    expect(awsState(scenario.dump().aws as FakeAccount[])).toEqual(awsState(before.aws as FakeAccount[]));
+    expect(planned.actions.map((a) => `${a.status} ${a.rule} ${a.revoker}`).sort()).toEqual([
+      'planned expired-grant aws-detach-managed-policy',
+      'planned expired-grant aws-remove-from-group',
+      'planned expired-grant kubernetes-binding-subject',
+      'planned expired-grant kubernetes-binding-subject',
+      'planned revoked-grant aws-delete-inline-policy',
+      'planned stale-credential aws-deactivate-access-key',
+    ]);
+
+    const applied = await enforce({ apply: true });
+    expect(applied.exitCode, applied.io.out() + applied.io.err()).toBe(0);
+    expect(applied.actions.map((a) => a.status)).toEqual(Array(6).fill('verified'));
+
+    // AWS: exactly bob's membership, dave's old key (deactivated, not deleted), the deployer's admin policy and inline policy.
+    const expectedAws = structuredClone(before.aws) as FakeAccount[];
+    const account = expectedAws[0]!;
+    account.users.find((u) => u.name === 'bob')!.groups = [];
+    account.users.find((u) => u.name === 'dave')!.keys[0]!.active = false;
+    const deployer = account.roles.find((r) => r.name === 'deployer')!;
+    deployer.attached = ['arn:aws:iam::aws:policy/ReadOnlyAccess'];
+    deployer.inline = [];
+    expect(awsState(scenario.dump().aws as FakeAccount[])).toEqual(awsState(expectedAws));
+
+    // Kubernetes: kim leaves `ops` (lee stays), `solo` is deleted; every other object is untouched, metadata included.
+    const k8sBefore = byName(before.kubernetes as KubeObject[]);
+    const k8sAfter = byName(scenario.dump().kubernetes as KubeObject[]);
+    const ops = 'ClusterRoleBinding//ops';
+    const solo = 'RoleBinding/team-a/solo';
+    expect(k8sAfter.has(solo)).toBe(false);
+    expect((k8sAfter.get(ops) as unknown as { subjects: { name: string }[] }).subjects.map((s) => s.name)).toEqual(['lee@example.com']);
+    for (const [name, object] of k8sAfter) if (name !== ops) expect(object, name).toEqual(k8sBefore.get(name));
+    expect(k8sAfter.size).toBe(k8sBefore.size - 1);
+
+    // The audit log: planned (twice: --plan and --apply), then intent with the prior state, outcome, verified — in that order per action.
+    const lines = audit();
+    for (const action of applied.actions) {
+      const phases = lines.filter((line) => line.action === action.id).map((line) => line.phase);
+      expect(phases, action.object).toEqual(['planned', 'intent', 'outcome', 'verified']);
+      const intent = lines.find((line) => line.action === action.id && line.phase === 'intent')!;
+      expect(intent).toMatchObject({ rule: action.rule, finding: action.finding, system: action.system, target: action.target, principal: action.principal, object: action.object });
+      expect(intent.prior).toBeDefined();
+    }
+    const inline = lines.find((line) => line.phase === 'intent' && line.revoker === 'aws-delete-inline-policy')!;
+    expect(JSON.parse(String(inline.prior!.policyDocument))).toMatchObject({ Statement: [{ Action: 'iam:*' }] });
+    expect(inline.grant).toBe('G-deployer-inline');
+
+    // The report carries the outcomes; a second --apply plans nothing and exits 0.
+    const report = JSON.parse(readFileSync(join(scenario.dir, 'out', 'report.json'), 'utf8'));
+    expect(report.enforcement).toMatchObject({ mode: 'apply', summary: { verified: 6, failed: 0 } });
+    const again = await enforce({ apply: true });
+    expect(again.actions).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(again.io.out()).toContain('nothing to do');
+  });
+
+  it('restore brings the estate back to equal state for every reversible kind', async () => {
+    const before = scenario.dump();
+    const applied = await enforce({ apply: true });
+    expect(applied.exitCode).toBe(0);
+    for (const action of applied.actions) {
+      const io = captureIo(scenario.dir);
+      expect(await runRestore({ actionId: action.id, config: scenario.configPath, quiet: true }, io, { connectors: scenario.connectors }), io.err()).toBe(0);
+    }
+    expect(awsState(scenario.dump().aws as FakeAccount[])).toEqual(awsState(before.aws as FakeAccount[]));
+    const k8sBefore = byName(before.kubernetes as KubeObject[]);
+    const k8sAfter = byName(scenario.dump().kubernetes as KubeObject[]);
+    expect([...k8sAfter.keys()].sort()).toEqual([...k8sBefore.keys()].sort());
+    for (const [name, object] of k8sAfter) expect(content(object), name).toEqual(content(k8sBefore.get(name)));
+    expect(audit().filter((line) => line.phase === 'restored').map((line) => line.action).sort()).toEqual(applied.actions.map((a) => a.id).sort());
+    // A second restore of the same action does nothing and says so.
+    const io = captureIo(scenario.dir);
+    expect(await runRestore({ actionId: applied.actions[0]!.id, config: scenario.configPath }, io, { connectors: scenario.connectors })).toBe(1);
+    expect(io.err()).toContain('already restored');
+  });
+});
