@@ -55,13 +55,14 @@ describe('enforce --apply', () => {
       'planned expired-grant aws-remove-from-group',
       'planned expired-grant kubernetes-binding-subject',
       'planned expired-grant kubernetes-binding-subject',
+      'planned off-call kubernetes-binding-subject',
       'planned revoked-grant aws-delete-inline-policy',
       'planned stale-credential aws-deactivate-access-key',
     ]);
 
     const applied = await enforce({ apply: true });
     expect(applied.exitCode, applied.io.out() + applied.io.err()).toBe(0);
-    expect(applied.actions.map((a) => a.status)).toEqual(Array(6).fill('verified'));
+    expect(applied.actions.map((a) => a.status)).toEqual(Array(7).fill('verified'));
 
     // AWS: exactly bob's membership, dave's old key (deactivated, not deleted), the deployer's admin policy and inline policy.
     const expectedAws = structuredClone(before.aws) as FakeAccount[];
@@ -73,15 +74,16 @@ describe('enforce --apply', () => {
     deployer.inline = [];
     expect(awsState(scenario.dump().aws as FakeAccount[])).toEqual(awsState(expectedAws));
 
-    // Kubernetes: kim leaves `ops` (lee stays), `solo` is deleted; every other object is untouched, metadata included.
+    // Kubernetes: kim leaves `ops` (lee stays), `solo` and `oncall-olga` are deleted; every other object is untouched, metadata included.
     const k8sBefore = byName(before.kubernetes as KubeObject[]);
     const k8sAfter = byName(scenario.dump().kubernetes as KubeObject[]);
     const ops = 'ClusterRoleBinding//ops';
     const solo = 'RoleBinding/team-a/solo';
     expect(k8sAfter.has(solo)).toBe(false);
+    expect(k8sAfter.has('ClusterRoleBinding//oncall-olga')).toBe(false);
     expect((k8sAfter.get(ops) as unknown as { subjects: { name: string }[] }).subjects.map((s) => s.name)).toEqual(['lee@example.com']);
     for (const [name, object] of k8sAfter) if (name !== ops) expect(object, name).toEqual(k8sBefore.get(name));
-    expect(k8sAfter.size).toBe(k8sBefore.size - 1);
+    expect(k8sAfter.size).toBe(k8sBefore.size - 2);
 
     // The audit log: planned (twice: --plan and --apply), then intent with the prior state, outcome, verified — in that order per action.
     const lines = audit();
@@ -98,7 +100,7 @@ describe('enforce --apply', () => {
 
     // The report carries the outcomes; a second --apply plans nothing and exits 0.
     const report = JSON.parse(readFileSync(join(scenario.dir, 'out', 'report.json'), 'utf8'));
-    expect(report.enforcement).toMatchObject({ mode: 'apply', summary: { verified: 6, failed: 0 } });
+    expect(report.enforcement).toMatchObject({ mode: 'apply', summary: { verified: 7, failed: 0 } });
     const again = await enforce({ apply: true });
     expect(again.actions).toEqual([]);
     expect(again.exitCode).toBe(0);

@@ -16,7 +16,7 @@ import type { AwsConfig } from '../../connectors/aws/schema.ts';
 import type { Io } from '../../src/commands/io.ts';
 import type { System } from '../../src/model/index.ts';
 import type { FakeAwsEstate, FakeKey, FakeUser } from '../../src/sim/aws/estate.ts';
-import { startAwsFake, type AwsFake } from '../../src/sim/aws/server.ts';
+import { startAwsFake, type AwsFake, type AwsFaults } from '../../src/sim/aws/server.ts';
 import { bootstrapObjects, clusterRoleBinding, roleBinding, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
 import { kubeconfigFor, startKubernetesFake, type KubernetesFake } from '../../src/sim/kubernetes/server.ts';
 
@@ -86,6 +86,7 @@ export const kubernetesEstate = (): KubernetesEstate => ({
     ...bootstrapObjects(),
     clusterRoleBinding('ops', 'cluster-admin', [k8sUser('kim@example.com'), k8sUser('lee@example.com')]), // kim expired, lee covered
     roleBinding('team-a', 'solo', 'ClusterRole', 'edit', [k8sUser('max@example.com')]), // its only subject expired: deleted
+    clusterRoleBinding('oncall-olga', 'cluster-admin', [k8sUser('olga@example.com')]), // on-call grant, olga off call
   ],
 });
 
@@ -111,13 +112,19 @@ export const ledger = () => [
   grant('G-deployer-inline', `aws:arn:aws:iam::${ACCOUNT}:role/deployer`, 'aws', ACCOUNT, 'inline:extra', days(-5), hours(6), { revokedAt: days(-1) }),
   grant('G-kim', 'kim@example.com', 'kubernetes', 'prod', 'ClusterRole/cluster-admin', days(-3), days(-1)),
   grant('G-lee', 'lee@example.com', 'kubernetes', 'prod', 'ClusterRole/cluster-admin', hours(-3), hours(5)),
+  grant('G-olga', 'olga@example.com', 'kubernetes', 'prod', 'ClusterRole/cluster-admin', days(-30), days(30), { onCall: 'platform' }),
   grant('G-max', 'max@example.com', 'kubernetes', 'prod', 'ClusterRole/edit', days(-3), days(-1), { resource: 'team-a' }),
 ];
+
+/** Olga's last shift ended five hours before NOW. */
+export const schedule = () => [{ schedule: 'platform', person: 'olga@example.com', start: days(-1), end: hours(-5) }];
 
 export interface Scenario {
   dir: string;
   configPath: string;
   aws: AwsFake;
+  /** The AWS fake's faults, read on each call: a test may change them. */
+  awsFaults: AwsFaults;
   kubernetes: KubernetesFake;
   connectors: ReadonlyMap<System, PrivilegeConnector>;
   /** Every fake's whole state, as JSON text. */
@@ -126,12 +133,14 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export const startScenario = async (options: { aws?: FakeAwsEstate } = {}): Promise<Scenario> => {
-  const aws = await startAwsFake(options.aws ?? awsEstate(), { now: () => new Date(NOW), faults: { reportPolls: 0 } });
+export const startScenario = async (options: { awsFaults?: AwsFaults } = {}): Promise<Scenario> => {
+  const awsFaults: AwsFaults = { reportPolls: 0, ...options.awsFaults };
+  const aws = await startAwsFake(awsEstate(), { now: () => new Date(NOW), faults: awsFaults });
   const kubernetes = await startKubernetesFake(kubernetesEstate());
   const dir = mkdtempSync(join(tmpdir(), 'dutybound-enforce-'));
   writeFileSync(join(dir, 'kubeconfig'), kubeconfigFor([{ context: 'prod', fake: kubernetes }]));
   writeFileSync(join(dir, 'grants.yaml'), stringify(ledger()));
+  writeFileSync(join(dir, 'schedule.yaml'), stringify(schedule()));
   const configPath = join(dir, 'dutybound.yaml');
   const awsOptions = { endpoint: aws.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, region: 'us-east-1' };
   const awsTest = {
@@ -143,6 +152,7 @@ export const startScenario = async (options: { aws?: FakeAwsEstate } = {}): Prom
     dir,
     configPath,
     aws,
+    awsFaults,
     kubernetes,
     connectors: new Map<System, PrivilegeConnector>([
       ['aws', awsTest],
@@ -152,7 +162,7 @@ export const startScenario = async (options: { aws?: FakeAwsEstate } = {}): Prom
     writeConfig(enforce, extra = {}) {
       writeFileSync(
         configPath,
-        stringify({ ledger: ['grants.yaml'], aws: {}, kubernetes: { kubeconfig: 'kubeconfig', contexts: ['prod'] }, enforce: { auditLog: 'audit.jsonl', ...enforce }, ...extra }),
+        stringify({ ledger: ['grants.yaml'], schedule: ['schedule.yaml'], aws: {}, kubernetes: { kubeconfig: 'kubeconfig', contexts: ['prod'] }, enforce: { auditLog: 'audit.jsonl', ...enforce }, ...extra }),
       );
     },
     close: async () => {

@@ -15,6 +15,8 @@ export interface AwsFaults {
   deniedOperations?: string[];
   /** GenerateCredentialReport answers STARTED this many times before COMPLETE (default 1). */
   reportPolls?: number;
+  /** Calls of these operations (`iam:RemoveUserFromGroup`) are never answered and change nothing: a write the caller dies in. Read on each call, so a test can lift it. */
+  stall?: string[];
 }
 
 export interface AwsFakeOptions {
@@ -379,7 +381,7 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
 
   const JSON_PREFIX: Record<string, string> = { AWSOrganizationsV20161128: 'organizations', SWBExternalService: 'sso', AWSIdentityStore: 'identitystore' };
 
-  const handler = (request: FakeRequest): FakeResponse => {
+  const handler = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const { accessKeyId, service } = signer(request);
     const session = sessionKeys.get(accessKeyId);
     const callerAccount = session ?? estate.managementAccount;
@@ -403,6 +405,7 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
     const isSts = service === 'sts' || ['AssumeRole', 'GetCallerIdentity'].includes(action);
     const namespace = isSts ? STS_NS : IAM_NS;
     const operation = `${isSts ? 'sts' : 'iam'}:${action}`;
+    if (faults.stall?.includes(operation)) return new Promise<FakeResponse>(() => {});
     try {
       fault(operation, callerAccount);
       const result = isSts ? sts(action, params, callerAccount) : iam(action, params, account(callerAccount));
