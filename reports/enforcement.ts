@@ -14,6 +14,7 @@ interface SectionAction {
   removes: string[];
   guard?: string;
   reason?: string;
+  regranted?: { action: string; removedAt: string; by?: string };
 }
 
 interface Section {
@@ -33,6 +34,14 @@ const MODE_TEXT: Record<string, string> = {
   apply: 'What `dutybound enforce --apply` did.',
 };
 
+const whyOf = (action: SectionAction): string =>
+  [
+    action.guard ? `${action.guard}: ${action.reason ?? ''}` : action.reason,
+    action.regranted ? `re-granted: removed by ${action.regranted.action} at ${action.regranted.removedAt}${action.regranted.by ? `, written back by ${action.regranted.by}` : ''}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+
 /** The view both renderers read: the section with its counts as a list, or undefined when the report has none. */
 export const enforcementView = (report: Report) => {
   const section = report.enforcement as Section | undefined;
@@ -41,7 +50,7 @@ export const enforcementView = (report: Report) => {
     ...section,
     intro: MODE_TEXT[section.mode] ?? '',
     counts: Object.entries(section.summary).map(([status, count]) => ({ status, count })),
-    actions: section.actions.map((action) => ({ ...action, removesText: action.removes.join(', '), why: action.guard ? `${action.guard}: ${action.reason ?? ''}` : (action.reason ?? '') })),
+    actions: section.actions.map((action) => ({ ...action, removesText: action.removes.join(', '), why: whyOf(action) })),
     empty: section.actions.length === 0,
   };
 };

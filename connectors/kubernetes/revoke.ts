@@ -80,6 +80,13 @@ const plainSubject = (subject: RbacV1Subject) => ({
   ...(subject.apiGroup !== undefined ? { apiGroup: subject.apiGroup } : {}),
 });
 
+/** The field manager that last wrote the binding's subjects (a GitOps controller, kubectl…), from managedFields. */
+const subjectsWriter = (binding: V1RoleBinding | V1ClusterRoleBinding): string | undefined =>
+  (binding.metadata?.managedFields ?? [])
+    .filter((entry) => entry.manager && JSON.stringify(entry.fieldsV1 ?? {}).includes('"f:subjects"'))
+    .sort((a, b) => String(a.time ?? '').localeCompare(String(b.time ?? '')))
+    .at(-1)?.manager;
+
 const notFound = (error: unknown): boolean => (error as { code?: number }).code === 404;
 
 export const bindingSubjectRevoker: Revoker<KubernetesConfig> = {
@@ -118,6 +125,7 @@ export const bindingSubjectRevoker: Revoker<KubernetesConfig> = {
       subjectIndexes: indexes,
       subject: plainSubject(ref.subject),
       object: recreatable(binding, ref.binding.kind),
+      ...(subjectsWriter(binding) ? { writtenBy: subjectsWriter(binding) } : {}),
     };
   },
   async revoke(_item, prior, config, ctx) {

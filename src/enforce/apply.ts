@@ -66,6 +66,7 @@ const applyOne = async (action: EnforceAction, context: ApplyContext): Promise<v
     audit.append({ ...fields, phase: 'refused', error: action.reason });
     return;
   }
+  if (action.regranted && typeof prior.writtenBy === 'string') action.regranted.by = prior.writtenBy;
   // 2. The prior state is on disk before the write.
   audit.append({ ...fields, phase: 'intent', prior, item });
   let writeError: string | undefined;

@@ -74,3 +74,12 @@ export const unfinishedIntents = (entries: readonly AuditEntry[]): AuditEntry[] 
   const finished = new Set(entries.filter((entry) => entry.phase === 'outcome').map((entry) => entry.action));
   return entries.filter((entry) => entry.phase === 'intent' && !finished.has(entry.action));
 };
+
+/** Findings whose access an earlier action removed (verified, not restored since): finding id → that action. */
+export const removedEarlier = (entries: readonly AuditEntry[]): Map<string, { action: string; removedAt: string }> => {
+  const restored = new Set(entries.filter((entry) => entry.phase === 'restored').map((entry) => entry.action));
+  const removed = new Map<string, { action: string; removedAt: string }>();
+  for (const entry of entries)
+    if (entry.phase === 'verified' && entry.finding !== undefined && !restored.has(entry.action)) removed.set(entry.finding, { action: entry.action, removedAt: entry.at });
+  return removed;
+};

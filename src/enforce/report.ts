@@ -23,7 +23,7 @@ const STATUSES: readonly ActionStatus[] = ['planned', 'refused', 'blocked', 'ver
 
 const ACTION_KEYS = [
   'id', 'status', 'rule', 'finding', 'findings', 'grant', 'system', 'target', 'principal', 'privilege', 'resource',
-  'credential', 'schedule', 'revoker', 'object', 'removes', 'guard', 'reason', 'firstPlanned',
+  'credential', 'schedule', 'revoker', 'object', 'removes', 'guard', 'reason', 'regranted', 'firstPlanned',
 ] as const satisfies readonly (keyof EnforceAction)[];
 
 const reportAction = (action: EnforceAction): EnforcementSection['actions'][number] => {

@@ -38,6 +38,8 @@ export interface EnforceAction {
   reason?: string;
   /** The guard that blocked it. */
   guard?: GuardName;
+  /** The access was removed by an earlier action and is back: which action, when, and who wrote it where the system says. */
+  regranted?: { action: string; removedAt: string; by?: string };
   /** When the audit log first shows this finding planned (the staged guard reads it). */
   firstPlanned?: string;
   /** The entitlement or credential to remove (not in reports). */

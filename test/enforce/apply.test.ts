@@ -126,4 +126,28 @@ describe('enforce --apply', () => {
     expect(await runRestore({ actionId: applied.actions[0]!.id, config: scenario.configPath }, io, { connectors: scenario.connectors })).toBe(1);
     expect(io.err()).toContain('already restored');
   });
+
+  it('reports access that enforce removed and that is back, with who wrote it (Kubernetes managedFields)', async () => {
+    const first = await enforce({ apply: true });
+    const kim = first.actions.find((a) => a.principal === 'kubernetes:prod/User:kim@example.com')!;
+    expect(kim.status).toBe('verified');
+    // A GitOps controller puts kim back into `ops`.
+    const path = `${scenario.kubernetes.url}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/ops?fieldManager=argocd-controller`;
+    const response = await fetch(path, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer token-prod', 'content-type': 'application/json-patch+json' },
+      body: JSON.stringify([{ op: 'add', path: '/subjects/-', value: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kim@example.com' } }]),
+    });
+    expect(response.status).toBe(200);
+
+    const plan = await enforce({ plan: true });
+    expect(plan.actions).toEqual([expect.objectContaining({ principal: kim.principal, regranted: { action: kim.id, removedAt: expect.any(String) } })]);
+    const again = await enforce({ apply: true });
+    const back = again.actions.find((a) => a.principal === kim.principal)!;
+    expect(back).toMatchObject({ status: 'verified', regranted: { action: kim.id, by: 'argocd-controller' } });
+    const report = JSON.parse(readFileSync(join(scenario.dir, 'out', 'report.json'), 'utf8'));
+    const finding = report.findings.find((f: { id: string }) => f.id === back.finding);
+    expect(finding.evidence.regranted).toMatch(new RegExp(`removed by enforce action ${kim.id} at .* and back since, written by argocd-controller; this run's action: ${back.id}`));
+    expect(report.enforcement.actions[0].regranted).toMatchObject({ by: 'argocd-controller' });
+  });
 });
