@@ -107,7 +107,7 @@ describe('planEnforcement', () => {
     expect(actions.map((a) => [a.principal, a.status])).toEqual(
       expect.arrayContaining([['github:acme/ann', 'planned'], ['github:acme/ben', 'refused'], ['github:acme/cat', 'refused']]),
     );
-    expect(actions.find((a) => a.status === 'refused')!.reason).toBe('protected: github:acme/ben is one of the last 2 owners of acme');
+    expect(actions.find((a) => a.principal === 'github:acme/ben')!.reason).toBe('protected: github:acme/ben is one of the last 2 owners of acme');
   });
 
   it('acts only on the rules in enforce.rules; credential rules only when named', () => {

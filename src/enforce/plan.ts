@@ -5,7 +5,8 @@ import type { Config } from '../config/schema.ts';
 import { fingerprint, grantCoverage } from '../engine/evaluate.ts';
 import { globMatcher } from '../engine/glob.ts';
 import { linkIdentities } from '../engine/identities.ts';
-import type { Credential, Entitlement, Finding, Grant, Inventory, People, Shift, System } from '../model/index.ts';
+import type { Credential, Entitlement, Finding, Grant, Inventory, People, RuleId, Shift, System } from '../model/index.ts';
+import { ruleById } from '../rules/index.ts';
 import type { ActionStatus, EnforceAction, Plan } from './types.ts';
 
 export interface PlanInput {
@@ -29,7 +30,14 @@ export const PROTECTED_AWS_ROLE = /^(AWSServiceRoleFor|AWSReservedSSO_|Organizat
 /** GitHub owners that must remain in an org. */
 const MIN_GITHUB_OWNERS = 2;
 
-/** JSON with sorted keys: two refs naming the same object give the same text. */
+/** JSON with sorted keys: two refs naming the same object give the same text (refs are often shared objects: cached). */
+const stableCache = new WeakMap<object, string>();
+const stableRef = (ref: Record<string, unknown> | undefined): string => {
+  if (!ref) return 'null';
+  let text = stableCache.get(ref);
+  if (text === undefined) stableCache.set(ref, (text = stableJson(ref)));
+  return text;
+};
 const stableJson = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object')
@@ -40,14 +48,14 @@ const stableJson = (value: unknown): string => {
   return JSON.stringify(value) ?? 'null';
 };
 
-/** What one finding is about: the entitlement (found by its fingerprint) or the credential. */
-const itemIndex = (inventory: PlanInput['inventory']) => {
-  const byAccess = new Map<string, Entitlement[]>();
+/** What one finding is about: the entitlement (found by its fingerprint) or the credential. Indexes only the principals asked for. */
+const itemIndex = (inventory: PlanInput['inventory'], principals: ReadonlySet<string>) => {
   const byPrincipal = new Map<string, Entitlement[]>();
   for (const entitlement of inventory.entitlements) {
-    const key = `${entitlement.system}\u0000${entitlement.target}\u0000${entitlement.principal}\u0000${entitlement.privilege}\u0000${entitlement.resource}`;
-    (byAccess.get(key) ?? byAccess.set(key, []).get(key)!).push(entitlement);
-    (byPrincipal.get(entitlement.principal) ?? byPrincipal.set(entitlement.principal, []).get(entitlement.principal)!).push(entitlement);
+    if (!principals.has(entitlement.principal)) continue;
+    const list = byPrincipal.get(entitlement.principal);
+    if (list) list.push(entitlement);
+    else byPrincipal.set(entitlement.principal, [entitlement]);
   }
   const credentials = new Map(inventory.credentials.map((credential) => [credential.id, credential]));
   const itemOf = (finding: Finding): Item | undefined => {
@@ -56,8 +64,13 @@ const itemIndex = (inventory: PlanInput['inventory']) => {
       return credential ? { credential } : undefined;
     }
     if (finding.privilege === undefined) return undefined;
-    const candidates = byAccess.get(`${finding.system}\u0000${finding.target}\u0000${finding.principal}\u0000${finding.privilege}\u0000${finding.resource}`) ?? [];
+    // The rules state the path in the evidence; the fingerprint check below stays the proof when it does not.
+    const via = finding.evidence?.via;
+    const candidates = (byPrincipal.get(finding.principal) ?? []).filter(
+      (e) => e.privilege === finding.privilege && e.resource === finding.resource && e.target === finding.target && e.system === finding.system && (via === undefined || e.via === via),
+    );
     // The engine's fingerprint names the path (via): the one entitlement whose fingerprint is the finding's id.
+    if (candidates.length === 1 && via !== undefined) return { entitlement: candidates[0]! };
     const entitlement = candidates.find(
       (e) => fingerprint([finding.rule, e.system, e.target, e.principal, e.privilege, e.resource, finding.grant, finding.credential, e.via]) === finding.id,
     );
@@ -65,8 +78,8 @@ const itemIndex = (inventory: PlanInput['inventory']) => {
   };
   /** Entitlements removed together with this one: same principal, same object (equal refs). */
   const sameObject = (entitlement: Entitlement): Entitlement[] => {
-    const key = stableJson(entitlement.ref);
-    return (byPrincipal.get(entitlement.principal) ?? []).filter((other) => other.system === entitlement.system && other.target === entitlement.target && stableJson(other.ref) === key);
+    const key = stableRef(entitlement.ref);
+    return (byPrincipal.get(entitlement.principal) ?? []).filter((other) => other === entitlement || (other.system === entitlement.system && other.target === entitlement.target && stableRef(other.ref) === key));
   };
   return { itemOf, sameObject };
 };
@@ -115,15 +128,20 @@ const accessOf = (e: Entitlement): string => `${e.privilege}${e.resource === '*'
 /** The plan: actions (planned or refused) sorted by id; covered entitlements get none. */
 export const planEnforcement = (input: PlanInput): Plan => {
   const rules = new Set<string>(input.config.enforce.rules);
-  const { itemOf, sameObject } = itemIndex(input.inventory);
+  const findings = input.findings.filter((finding) => rules.has(finding.rule));
+  const { itemOf, sameObject } = itemIndex(input.inventory, new Set(findings.map((finding) => finding.principal)));
   const covering = grantCoverage(input);
   const protectedReason = protection(input);
+  const exclusiveRule = (rule: string) => {
+    const found = ruleById.get(rule as RuleId);
+    return found?.scope === 'entitlement' && found.exclusive;
+  };
+  const tools: PlanTools = { runTag: fingerprint([input.runId]).slice(0, 8), exclusiveRule, itemOf, sameObject, covering, protectedReason };
   const byObject = new Map<string, EnforceAction>();
   const actions: EnforceAction[] = [];
 
-  for (const finding of input.findings) {
-    if (!rules.has(finding.rule)) continue;
-    const action = actionFor(finding, input, { itemOf, sameObject, covering, protectedReason });
+  for (const finding of findings) {
+    const action = actionFor(finding, input, tools);
     if (!action) continue;
     // Several findings through one object (a group giving three policies) are one write.
     const key = action.objectKey;
@@ -141,6 +159,8 @@ export const planEnforcement = (input: PlanInput): Plan => {
 };
 
 interface PlanTools {
+  runTag: string;
+  exclusiveRule(rule: string): boolean;
   itemOf(finding: Finding): Item | undefined;
   sameObject(entitlement: Entitlement): Entitlement[];
   covering(entitlement: Entitlement): { grant: Grant }[];
@@ -148,25 +168,27 @@ interface PlanTools {
 }
 
 const actionFor = (finding: Finding, input: PlanInput, tools: PlanTools): EnforceAction | undefined => {
+  // Unique: finding ids are unique, and the run's tag tells runs apart. Absent fields stay undefined (reports leave them out).
   const base = {
-    id: fingerprint(['enforce', finding.id, input.runId]),
+    id: `${finding.id}-${tools.runTag}`,
     rule: finding.rule,
     finding: finding.id,
     findings: [finding.id],
-    ...(finding.grant !== undefined ? { grant: finding.grant } : {}),
+    grant: finding.grant,
     system: finding.system,
     target: finding.target,
     principal: finding.principal,
-    ...(finding.privilege !== undefined ? { privilege: finding.privilege } : {}),
-    ...(finding.resource !== undefined ? { resource: finding.resource } : {}),
-    ...(finding.credential !== undefined ? { credential: finding.credential } : {}),
-    ...(finding.schedule !== undefined ? { schedule: finding.schedule } : {}),
+    privilege: finding.privilege,
+    resource: finding.resource,
+    credential: finding.credential,
+    schedule: finding.schedule,
   };
   const refused = (object: string, reason: string, status: ActionStatus = 'refused'): EnforceAction => ({ ...base, object, removes: [], status, reason });
   const item = tools.itemOf(finding);
   if (!item) return refused('(none)', `finding ${finding.id} (${finding.rule}) names no single entitlement or credential in the inventory: nothing to remove exactly`);
-  // Overlapping grants: an entitlement any grant still covers is never revoked.
-  if (item.entitlement && tools.covering(item.entitlement).length) return undefined;
+  // Overlapping grants: an entitlement any grant still covers is never revoked. The engine fires an
+  // exclusive rule only on uncovered access; any other rule's entitlement is asked again.
+  if (item.entitlement && !tools.exclusiveRule(finding.rule) && tools.covering(item.entitlement).length) return undefined;
   const handlers = (input.revokers.get(finding.system) ?? []).filter((revoker) => revoker.handles(item));
   const via = item.entitlement ? `via ${item.entitlement.via}` : `${item.credential!.kind}`;
   if (handlers.length !== 1)
@@ -176,7 +198,10 @@ const actionFor = (finding: Finding, input: PlanInput, tools: PlanTools): Enforc
   const reason = tools.protectedReason(finding.principal, item);
   if (reason) return refused(object, `protected: ${reason}`);
   const carried = item.entitlement ? tools.sameObject(item.entitlement) : [];
-  const stillCovered = carried.map((other) => ({ other, grants: tools.covering(other) })).find(({ grants }) => grants.length);
+  const stillCovered = carried
+    .filter((other) => other !== item.entitlement)
+    .map((other) => ({ other, grants: tools.covering(other) }))
+    .find(({ grants }) => grants.length);
   if (stillCovered)
     return refused(
       object,
@@ -189,7 +214,7 @@ const actionFor = (finding: Finding, input: PlanInput, tools: PlanTools): Enforc
     removes: carried.length ? carried.map(accessOf) : [item.credential ? `credential ${item.credential.id}` : accessOf(item.entitlement!)],
     status: 'planned',
     item,
-    objectKey: `${finding.principal}\u0000${revoker.id}\u0000${stableJson(item.entitlement?.ref ?? item.credential?.ref)}`,
+    objectKey: `${finding.principal}\u0000${revoker.id}\u0000${stableRef(item.entitlement?.ref ?? item.credential?.ref)}`,
   };
 };
 
