@@ -109,6 +109,23 @@ const withIdentityCenter = async <T>(options: AwsClientOptions, config: AwsConfi
   }
 };
 
+/** The inline policy the IAM console's "Revoke active sessions" writes: deny every session issued before `at`. */
+export const REVOKE_SESSIONS_POLICY = 'AWSRevokeOlderSessions';
+const revokeSessionsDocument = (at: Date) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': at.toISOString() } } }] });
+
+/** With aws.revokeSessions, a role's prior state records its current sessions policy (null: none) so restore can put it back. */
+const readSessionsPolicy = async (iam: IAMClient, roleName: string): Promise<string | null> => {
+  const got = await unlessGone(iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_SESSIONS_POLICY })));
+  return got?.PolicyDocument ? decodeURIComponent(got.PolicyDocument) : null;
+};
+const revokeRoleSessions = (iam: IAMClient, roleName: string, at: Date) =>
+  iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_SESSIONS_POLICY, PolicyDocument: revokeSessionsDocument(at) }));
+const restoreSessionsPolicy = (iam: IAMClient, roleName: string, before: string | null) =>
+  before === null
+    ? iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_SESSIONS_POLICY }))
+    : iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_SESSIONS_POLICY, PolicyDocument: before }));
+
 /** Revokers talking to the endpoint in `options` (the simulated estate in tests; the SDK's own settings otherwise). */
 export const createAwsRevokers = (options: AwsClientOptions = {}): Revoker<AwsConfig>[] => {
   const iamOf = (config: AwsConfig, account: string) => <T>(work: (iam: IAMClient) => Promise<T>) => withIam(options, config, account, work);
@@ -116,7 +133,18 @@ export const createAwsRevokers = (options: AwsClientOptions = {}): Revoker<AwsCo
   const managedPolicy: Revoker<AwsConfig> = {
     id: 'aws-detach-managed-policy',
     description: 'Detach a managed policy from an IAM user or role.',
-    permissions: ['iam:ListAttachedUserPolicies', 'iam:ListAttachedRolePolicies', 'iam:DetachUserPolicy', 'iam:DetachRolePolicy', 'iam:AttachUserPolicy', 'iam:AttachRolePolicy'],
+    permissions: [
+      'iam:ListAttachedUserPolicies',
+      'iam:ListAttachedRolePolicies',
+      'iam:DetachUserPolicy',
+      'iam:DetachRolePolicy',
+      'iam:AttachUserPolicy',
+      'iam:AttachRolePolicy',
+      // aws.revokeSessions only: the "revoke older sessions" deny, and putting back what was there.
+      'iam:GetRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:DeleteRolePolicy',
+    ],
     handles: (item) => action(item) === 'detach-user-policy' || action(item) === 'detach-role-policy',
     async read(item, config) {
       const ref = entRef(item);
@@ -132,23 +160,28 @@ export const createAwsRevokers = (options: AwsClientOptions = {}): Revoker<AwsCo
           arns.push(...(page?.AttachedPolicies ?? []).map((policy) => policy.PolicyArn ?? ''));
           marker = page?.IsTruncated ? page.Marker : undefined;
         } while (marker);
-        return arns.includes(policyArn);
+        if (!arns.includes(policyArn)) return undefined;
+        return { action: ref.action, account, [isUser ? 'userName' : 'roleName']: name, policyArn, ...(!isUser && config.revokeSessions ? { sessionsPolicy: await readSessionsPolicy(iam, name) } : {}) };
       });
-      return attached ? { action: ref.action, account, [isUser ? 'userName' : 'roleName']: name, policyArn } : undefined;
+      return attached;
     },
     async revoke(_item, prior, config) {
       const { isUser, name } = holderOf(prior, config);
       const policyArn = str(prior, 'policyArn');
-      await iamOf(config, str(prior, 'account'))((iam) =>
-        (isUser ? iam.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: policyArn })) : iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }))),
-      );
+      await iamOf(config, str(prior, 'account'))(async (iam) => {
+        if (isUser) await iam.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: policyArn }));
+        else await iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
+        if ('sessionsPolicy' in prior) await revokeRoleSessions(iam, name, new Date());
+      });
     },
     async restore(prior, config) {
       const { isUser, name } = holderOf(prior, config);
       const policyArn = str(prior, 'policyArn');
-      await iamOf(config, str(prior, 'account'))((iam) =>
-        (isUser ? iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: policyArn })) : iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }))),
-      );
+      await iamOf(config, str(prior, 'account'))(async (iam) => {
+        if (isUser) await iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: policyArn }));
+        else await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
+        if ('sessionsPolicy' in prior) await restoreSessionsPolicy(iam, name, prior.sessionsPolicy as string | null);
+      });
     },
   };
 
@@ -161,26 +194,33 @@ export const createAwsRevokers = (options: AwsClientOptions = {}): Revoker<AwsCo
       const ref = entRef(item);
       const [account, policyName] = [str(ref, 'account'), str(ref, 'policyName')];
       const { isUser, name } = holderOf(ref, config);
-      const got = await iamOf(config, account)((iam) =>
-        unlessGone<{ PolicyDocument?: string }>(isUser ? iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName })) : iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
-      );
-      if (!got) return undefined;
-      if (!got.PolicyDocument) throw new Error(`inline policy ${policyName} of ${name} has no document: not deleted`);
-      return { action: ref.action, account, [isUser ? 'userName' : 'roleName']: name, policyName, policyDocument: decodeURIComponent(got.PolicyDocument) };
+      return iamOf(config, account)(async (iam) => {
+        const got = await unlessGone<{ PolicyDocument?: string }>(
+          isUser ? iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName })) : iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+        );
+        if (!got) return undefined;
+        if (!got.PolicyDocument) throw new Error(`inline policy ${policyName} of ${name} has no document: not deleted`);
+        const sessions = !isUser && config.revokeSessions && policyName !== REVOKE_SESSIONS_POLICY ? { sessionsPolicy: await readSessionsPolicy(iam, name) } : {};
+        return { action: ref.action, account, [isUser ? 'userName' : 'roleName']: name, policyName, policyDocument: decodeURIComponent(got.PolicyDocument), ...sessions };
+      });
     },
     async revoke(_item, prior, config) {
       const { isUser, name } = holderOf(prior, config);
       const input = { PolicyName: str(prior, 'policyName') };
-      await iamOf(config, str(prior, 'account'))((iam) =>
-        (isUser ? iam.send(new DeleteUserPolicyCommand({ UserName: name, ...input })) : iam.send(new DeleteRolePolicyCommand({ RoleName: name, ...input }))),
-      );
+      await iamOf(config, str(prior, 'account'))(async (iam) => {
+        if (isUser) await iam.send(new DeleteUserPolicyCommand({ UserName: name, ...input }));
+        else await iam.send(new DeleteRolePolicyCommand({ RoleName: name, ...input }));
+        if ('sessionsPolicy' in prior) await revokeRoleSessions(iam, name, new Date());
+      });
     },
     async restore(prior, config) {
       const { isUser, name } = holderOf(prior, config);
       const input = { PolicyName: str(prior, 'policyName'), PolicyDocument: str(prior, 'policyDocument') };
-      await iamOf(config, str(prior, 'account'))((iam) =>
-        (isUser ? iam.send(new PutUserPolicyCommand({ UserName: name, ...input })) : iam.send(new PutRolePolicyCommand({ RoleName: name, ...input }))),
-      );
+      await iamOf(config, str(prior, 'account'))(async (iam) => {
+        if (isUser) await iam.send(new PutUserPolicyCommand({ UserName: name, ...input }));
+        else await iam.send(new PutRolePolicyCommand({ RoleName: name, ...input }));
+        if ('sessionsPolicy' in prior) await restoreSessionsPolicy(iam, name, prior.sessionsPolicy as string | null);
+      });
     },
   };
 

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.ts';
 import { privilegeClassifier } from '../engine/evaluate.ts';
 import type { DesiredState } from '../engine/sources.ts';
 import type { Finding, Inventory, System } from '../model/index.ts';
+import { firstPlannedAt, readAuditLog } from './audit.ts';
 import { runGuards, type GuardResult } from './guards.ts';
 import { planEnforcement } from './plan.ts';
 import { enforcementSection, type EnforcementSection } from './report.ts';
@@ -49,8 +50,17 @@ export const planAndGuard = (input: EnforceInput): { plan: Plan; guards: GuardRe
   return { plan, guards };
 };
 
+/** When each finding was first planned, for the staged guard; a scan reports, so an unreadable log counts as empty. */
+const plannedSoFar = (auditLog: string): ReadonlyMap<string, string> => {
+  try {
+    return firstPlannedAt(readAuditLog(auditLog));
+  } catch {
+    return new Map();
+  }
+};
+
 /** The plan section of a scan report: what `enforce --apply` would do with these findings now. */
 export const scanEnforcement = (input: Omit<EnforceInput, 'runId' | 'revokers' | 'firstPlanned' | 'apply'>): EnforcementSection => {
-  const { plan, guards } = planAndGuard({ ...input, runId: input.now.toISOString(), revokers: revokersOf(), firstPlanned: new Map(), apply: true });
+  const { plan, guards } = planAndGuard({ ...input, runId: input.now.toISOString(), revokers: revokersOf(), firstPlanned: plannedSoFar(input.config.enforce.auditLog), apply: true });
   return enforcementSection({ mode: 'scan', enabled: input.config.enforce.enabled, rules: plan.rules, actions: plan.actions, ...(guards.blocked ? { blocked: guards.blocked } : {}) });
 };

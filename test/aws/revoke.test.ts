@@ -73,6 +73,23 @@ describe('AWS revokers', () => {
     }
   });
 
+  it('with aws.revokeSessions, also deny the role\'s older sessions, and restore puts the role back as it was', async () => {
+    const { estate, collect, revokerFor } = await setup();
+    const config = awsSchema.parse({ organization: { enabled: true }, identityCenter: { enabled: true }, revokeSessions: true });
+    const before = await collect();
+    const entitlement = before.entitlements.find((e) => e.ref?.action === 'detach-role-policy')!;
+    const role = estate.accounts.flatMap((a) => a.roles).find((r) => r.name === entitlement.ref!.roleName)!;
+    const inlineBefore = structuredClone(role.inline);
+    const revoker = revokerFor({ entitlement });
+    const prior = await revokeVerified(revoker, { entitlement }, config, ctx);
+    expect(prior.sessionsPolicy).toBeNull();
+    const deny = role.inline.find((p) => p.name === 'AWSRevokeOlderSessions');
+    expect(deny?.document).toMatchObject({ Statement: [{ Effect: 'Deny', Action: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } } }] });
+    await revoker.restore!(prior, config, ctx);
+    expect(role.inline).toEqual(inlineBefore);
+    expect((await collect()).entitlements).toEqual(before.entitlements);
+  });
+
   it('deactivate exactly one access key, never delete it, and restore it', async () => {
     const { estate, config, collect, revokerFor } = await setup();
     const before = await collect();
