@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { awsPermissions } from '../../connectors/aws/permissions.ts';
+import { kubernetesPermissions } from '../../connectors/kubernetes/permissions.ts';
 import { runEnforce, type EnforceOptions } from '../../src/commands/enforce.ts';
 import { runRestore } from '../../src/commands/restore.ts';
 import type { AuditEntry } from '../../src/enforce/types.ts';
@@ -97,6 +99,14 @@ describe('enforce --apply', () => {
     const inline = lines.find((line) => line.phase === 'intent' && line.revoker === 'aws-delete-inline-policy')!;
     expect(JSON.parse(String(inline.prior!.policyDocument))).toMatchObject({ Statement: [{ Action: 'iam:*' }] });
     expect(inline.grant).toBe('G-deployer-inline');
+
+    // Every call enforce made is in what `dutybound permissions <system> --mode enforce` prints.
+    const awsAllowed = new Set((awsPermissions().enforce as { Statement: { Action: string[] }[] }).Statement.flatMap((statement) => statement.Action));
+    expect([...scenario.aws.calls.byOperation.keys()].filter((operation) => operation !== 'sts:GetCallerIdentity' && !awsAllowed.has(operation))).toEqual([]);
+    const kubeRules = (kubernetesPermissions().enforce as { rules: { resources: string[]; verbs: string[] }[] }).rules;
+    const kubeCalls = [...scenario.kubernetes.calls.byOperation.keys()].map((operation) => operation.split(' ') as [string, string]);
+    expect(kubeCalls.filter(([verb, resource]) => !kubeRules.some((rule) => rule.resources.includes(resource) && rule.verbs.includes(verb)))).toEqual([]);
+    expect(kubeCalls.map(([verb]) => verb)).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
 
     // The report carries the outcomes; a second --apply plans nothing and exits 0.
     const report = JSON.parse(readFileSync(join(scenario.dir, 'out', 'report.json'), 'utf8'));
