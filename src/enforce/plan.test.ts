@@ -110,6 +110,13 @@ describe('planEnforcement', () => {
     expect(actions.find((a) => a.principal === 'github:acme/ben')!.reason).toBe('protected: github:acme/ben is one of the last 2 owners of acme');
   });
 
+  it('does not count a pending owner invitation as an owner', () => {
+    const owners = ['ann', 'ben'].map(github);
+    const invited: Entitlement = { ...github('newowner'), via: 'invitation', ref: { org: 'acme', kind: 'org-invitation', invitationId: 1 } };
+    const { actions } = plan([...owners, invited], [expired('G-ann', 'github:acme/ann', 'github', 'acme', 'org-owner')]);
+    expect(actions).toEqual([expect.objectContaining({ principal: 'github:acme/ann', status: 'refused' })]);
+  });
+
   it('acts only on the rules in enforce.rules; credential rules only when named', () => {
     const entitlement = aws('user/erin', 'AdministratorAccess', 'direct', { action: 'detach-user-policy', userName: 'erin', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
     expect(plan([entitlement], []).actions).toEqual([]); // standing-privilege is not an enforce rule by default

@@ -221,8 +221,9 @@ const actionFor = (finding: Finding, input: PlanInput, tools: PlanTools): Enforc
 /** The last two owners of a GitHub org are never demoted: refuse the demotions that would go below. */
 const keepGithubOwners = (actions: EnforceAction[], entitlements: readonly Entitlement[]): void => {
   const owners = new Map<string, Set<string>>();
+  // Owners now: members with the owner role (a pending owner invitation is not one yet).
   for (const e of entitlements)
-    if (e.system === 'github' && e.privilege === 'org-owner') (owners.get(e.target) ?? owners.set(e.target, new Set()).get(e.target)!).add(e.principal);
+    if (e.system === 'github' && e.privilege === 'org-owner' && e.ref?.kind === 'org-owner') (owners.get(e.target) ?? owners.set(e.target, new Set()).get(e.target)!).add(e.principal);
   const demotions = actions.filter((a) => a.status === 'planned' && a.system === 'github' && a.privilege === 'org-owner').sort((a, b) => (a.principal < b.principal ? -1 : 1));
   const left = new Map([...owners].map(([org, set]) => [org, set.size]));
   for (const action of demotions) {
