@@ -13,6 +13,7 @@ import { FORMATS, type Report } from '../../reports/types.ts';
 import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
 import { applyActions, reconcile, type ApplyContext, type Reconciled } from '../enforce/apply.ts';
 import { auditFields, firstPlannedAt, openAuditLog, readAuditLog, removedEarlier, type AuditLog } from '../enforce/audit.ts';
+import { markRegranted, withRegrantEvidence } from '../enforce/regrant.ts';
 import { planAndGuard, revokersOf } from '../enforce/index.ts';
 import { enforcementSection } from '../enforce/report.ts';
 import type { EnforceAction } from '../enforce/types.ts';
@@ -21,7 +22,7 @@ import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly } 
 import { evaluate } from '../engine/evaluate.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
-import type { Finding, Inventory, System } from '../model/index.ts';
+import type { Inventory, System } from '../model/index.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 import { EXIT, parseNow, reportBasics, SCAN_DEFAULT_OUT } from './scan.ts';
@@ -137,27 +138,6 @@ export const runEnforce = async (options: EnforceOptions, io: Io, deps: EnforceD
   } finally {
     audit.close();
   }
-};
-
-/** An action whose finding an earlier action already removed: the access came back (a person or a controller re-granted it). */
-const markRegranted = (actions: EnforceAction[], removed: ReadonlyMap<string, { action: string; removedAt: string }>): void => {
-  for (const action of actions) {
-    const earlier = action.findings.map((id) => removed.get(id)).find((found) => found !== undefined);
-    if (earlier) action.regranted = { ...earlier };
-  }
-};
-
-/** The finding says it too, in its evidence (a new object: findings are shared). */
-const withRegrantEvidence = (findings: Finding[], actions: readonly EnforceAction[]): Finding[] => {
-  const back = new Map(actions.filter((a) => a.regranted).flatMap((a) => a.findings.map((id) => [id, a] as const)));
-  if (!back.size) return findings;
-  return findings.map((finding) => {
-    const action = back.get(finding.id);
-    if (!action) return finding;
-    const { regranted } = action;
-    const text = `removed by enforce action ${regranted!.action} at ${regranted!.removedAt} and back since${regranted!.by ? `, written by ${regranted!.by}` : ''}; this run's action: ${action.id}`;
-    return { ...finding, evidence: { ...finding.evidence, regranted: text } };
-  });
 };
 
 /** `planned` lines (the staged guard reads them) and, when applying, `refused` ones. */

@@ -133,11 +133,14 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
 
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
-  const findings = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  const evaluated = evaluate({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now });
+  // Every report carries the enforcement plan; access enforce removed that is back says so in its finding.
+  const enforcement = scanEnforcement({ findings: evaluated, inventory, desired, config, configFile: basename(loaded.file ?? 'dutybound.yaml'), now });
+  const findings = enforcement.findings;
   const report = buildReport({
     ...reportBasics(now, findings, [...inventory.coverage, ...desired.coverage], config),
     ...(baseline ? { baseline } : {}),
-    enforcement: { ...scanEnforcement({ findings, inventory, desired, config, configFile: basename(loaded.file ?? 'dutybound.yaml'), now }) },
+    enforcement: { ...enforcement.section },
   });
 
   const written: string[] = [];

@@ -6,11 +6,12 @@ import type { Config } from '../config/schema.ts';
 import { privilegeClassifier } from '../engine/evaluate.ts';
 import type { DesiredState } from '../engine/sources.ts';
 import type { Finding, Inventory, System } from '../model/index.ts';
-import { firstPlannedAt, readAuditLog } from './audit.ts';
+import { firstPlannedAt, readAuditLog, removedEarlier } from './audit.ts';
 import { runGuards, type GuardResult } from './guards.ts';
 import { planEnforcement } from './plan.ts';
+import { markRegranted, withRegrantEvidence } from './regrant.ts';
 import { enforcementSection, type EnforcementSection } from './report.ts';
-import type { Plan } from './types.ts';
+import type { AuditEntry, Plan } from './types.ts';
 
 export const revokersOf = (connectors: ReadonlyMap<System, PrivilegeConnector> = registry): Map<System, readonly Revoker<never>[]> =>
   new Map([...connectors].map(([id, connector]) => [id, connector.revokers as readonly Revoker<never>[]]));
@@ -50,17 +51,23 @@ export const planAndGuard = (input: EnforceInput): { plan: Plan; guards: GuardRe
   return { plan, guards };
 };
 
-/** When each finding was first planned, for the staged guard; a scan reports, so an unreadable log counts as empty. */
-const plannedSoFar = (auditLog: string): ReadonlyMap<string, string> => {
+/** The audit log so far; a scan only reports, so an unreadable log counts as empty. */
+const auditSoFar = (auditLog: string): AuditEntry[] => {
   try {
-    return firstPlannedAt(readAuditLog(auditLog));
+    return readAuditLog(auditLog);
   } catch {
-    return new Map();
+    return [];
   }
 };
 
-/** The plan section of a scan report: what `enforce --apply` would do with these findings now. */
-export const scanEnforcement = (input: Omit<EnforceInput, 'runId' | 'revokers' | 'firstPlanned' | 'apply'>): EnforcementSection => {
-  const { plan, guards } = planAndGuard({ ...input, runId: input.now.toISOString(), revokers: revokersOf(), firstPlanned: plannedSoFar(input.config.enforce.auditLog), apply: true });
-  return enforcementSection({ mode: 'scan', enabled: input.config.enforce.enabled, rules: plan.rules, actions: plan.actions, ...(guards.blocked ? { blocked: guards.blocked } : {}) });
+/** The plan section of a scan report: what `enforce --apply` would do with these findings now; the findings gain
+ * re-grant evidence where access enforce removed is back. */
+export const scanEnforcement = (input: Omit<EnforceInput, 'runId' | 'revokers' | 'firstPlanned' | 'apply'>): { section: EnforcementSection; findings: Finding[] } => {
+  const entries = auditSoFar(input.config.enforce.auditLog);
+  const { plan, guards } = planAndGuard({ ...input, runId: input.now.toISOString(), revokers: revokersOf(), firstPlanned: firstPlannedAt(entries), apply: true });
+  markRegranted(plan.actions, removedEarlier(entries));
+  return {
+    section: enforcementSection({ mode: 'scan', enabled: input.config.enforce.enabled, rules: plan.rules, actions: plan.actions, ...(guards.blocked ? { blocked: guards.blocked } : {}) }),
+    findings: withRegrantEvidence(input.findings as Finding[], plan.actions),
+  };
 };

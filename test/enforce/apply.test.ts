@@ -7,6 +7,7 @@ import { awsPermissions } from '../../connectors/aws/permissions.ts';
 import { kubernetesPermissions } from '../../connectors/kubernetes/permissions.ts';
 import { runEnforce, type EnforceOptions } from '../../src/commands/enforce.ts';
 import { runRestore } from '../../src/commands/restore.ts';
+import { runScan } from '../../src/commands/scan.ts';
 import type { AuditEntry } from '../../src/enforce/types.ts';
 import type { FakeAccount } from '../../src/sim/aws/estate.ts';
 import type { KubeObject } from '../../src/sim/kubernetes/estate.ts';
@@ -159,5 +160,21 @@ describe('enforce --apply', () => {
     const finding = report.findings.find((f: { id: string }) => f.id === back.finding);
     expect(finding.evidence.regranted).toMatch(new RegExp(`removed by enforce action ${kim.id} at .* and back since, written by argocd-controller; this run's action: ${back.id}`));
     expect(report.enforcement.actions[0].regranted).toMatchObject({ by: 'argocd-controller' });
+  });
+
+  it('a nightly scan reports access that enforce removed and that is back', async () => {
+    const first = await enforce({ apply: true });
+    const kim = first.actions.find((a) => a.principal === 'kubernetes:prod/User:kim@example.com')!;
+    await fetch(`${scenario.kubernetes.url}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/ops`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer token-prod', 'content-type': 'application/json-patch+json' },
+      body: JSON.stringify([{ op: 'add', path: '/subjects/-', value: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kim@example.com' } }]),
+    });
+    // --only kubernetes: the scan collects live through the standard connector, never the real AWS.
+    const io = captureIo(scenario.dir);
+    const { report } = await runScan({ config: scenario.configPath, now: NOW, out: join(scenario.dir, 'scan'), format: ['json'], failOn: 'critical', only: 'kubernetes', inventory: [], ledger: [], schedule: [], quiet: true }, io);
+    const finding = report.findings.find((f) => f.id === kim.finding)!;
+    expect(finding.evidence?.regranted).toContain(`removed by enforce action ${kim.id}`);
+    expect((report.enforcement as { actions: { finding: string; regranted?: unknown }[] }).actions.find((a) => a.finding === kim.finding)?.regranted).toMatchObject({ action: kim.id });
   });
 });
