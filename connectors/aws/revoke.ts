@@ -49,19 +49,33 @@ const guardRole = (roleName: string, config: AwsConfig): void => {
   if (scannerRoles.has(roleName)) throw new RevokeRefused(`role ${roleName} is dutybound's own role: never revoked`);
 };
 
+/** Assumed-role credentials reused while they have more than this left (a read, a write and a re-read share one session). */
+const SESSION_REUSE_MARGIN_MS = 5 * 60_000;
+type SessionCache = Map<string, Awaited<ReturnType<AwsClients['assumeRole']>>>;
+
+const assumed = async (clients: AwsClients, sessions: SessionCache, account: string, roleName: string, externalId: string | undefined) => {
+  const key = `${account}\u0000${roleName}\u0000${externalId ?? ''}`;
+  const cached = sessions.get(key);
+  if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > SESSION_REUSE_MARGIN_MS)) return cached;
+  const fresh = await clients.assumeRole(account, roleName, externalId);
+  sessions.set(key, fresh);
+  return fresh;
+};
+
 /** Credentials for an account, as collection gets them: the configured role, or the caller's own account. */
-const iamFor = async (account: string, config: AwsConfig, clients: AwsClients): Promise<IAMClient> => {
+const iamFor = async (account: string, config: AwsConfig, clients: AwsClients, sessions: SessionCache): Promise<IAMClient> => {
   const entry = config.accounts.map((a) => (typeof a === 'string' ? { id: a } : a)).find((a) => a.id === account);
-  if (entry) return clients.iam(await clients.assumeRole(account, entry.roleName ?? config.roleName, entry.externalId ?? config.externalId));
-  if (config.organization.enabled) return clients.iam(await clients.assumeRole(account, config.organization.roleName ?? config.roleName, config.organization.externalId ?? config.externalId));
+  if (entry) return clients.iam(await assumed(clients, sessions, account, entry.roleName ?? config.roleName, entry.externalId ?? config.externalId));
+  if (config.organization.enabled)
+    return clients.iam(await assumed(clients, sessions, account, config.organization.roleName ?? config.roleName, config.organization.externalId ?? config.externalId));
   if (config.accounts.length === 0 && (await clients.callerAccount()) === account) return clients.iam();
   throw new RevokeRefused(`account ${account} is not in the aws section of the config`);
 };
 
-const withIam = async <T>(options: AwsClientOptions, config: AwsConfig, account: string, work: (iam: IAMClient) => Promise<T>): Promise<T> => {
+const withIam = async <T>(options: AwsClientOptions, sessions: SessionCache, config: AwsConfig, account: string, work: (iam: IAMClient) => Promise<T>): Promise<T> => {
   const clients = awsClients({ region: config.region, maxAttempts: config.maxAttempts }, options);
   try {
-    const iam = await iamFor(account, config, clients);
+    const iam = await iamFor(account, config, clients, sessions);
     try {
       return await work(iam);
     } finally {
@@ -128,7 +142,8 @@ const restoreSessionsPolicy = (iam: IAMClient, roleName: string, before: string 
 
 /** Revokers talking to the endpoint in `options` (the simulated estate in tests; the SDK's own settings otherwise). */
 export const createAwsRevokers = (options: AwsClientOptions = {}): Revoker<AwsConfig>[] => {
-  const iamOf = (config: AwsConfig, account: string) => <T>(work: (iam: IAMClient) => Promise<T>) => withIam(options, config, account, work);
+  const sessions: SessionCache = new Map();
+  const iamOf = (config: AwsConfig, account: string) => <T>(work: (iam: IAMClient) => Promise<T>) => withIam(options, sessions, config, account, work);
 
   const managedPolicy: Revoker<AwsConfig> = {
     id: 'aws-detach-managed-policy',
