@@ -44,18 +44,38 @@ export interface PermissionsDocument {
   notes?: string[];
 }
 
-/** Removes one entitlement or disables one credential; used by enforce mode. */
+/** Thrown by `read` when the object is not the one collected (re-created since, uid changed): enforce skips it as `changed`. */
+export class ObjectChanged extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObjectChanged';
+  }
+}
+
+/** The state of one object as a revoker read it: what its write removes and what `restore` puts back. */
+export type PriorState = Record<string, unknown>;
+
+/**
+ * Removes one entitlement or disables one credential; used by enforce mode, which calls
+ * `read` (no write), records the prior state durably, calls `revoke` with it, then `read`s
+ * again to verify. A crash between the two leaves the prior state on record.
+ */
 export interface Revoker<Config = unknown> {
   id: string;
   description: string;
-  /** Permissions this revoker needs (IAM actions, GitHub App permissions, RBAC verbs). */
+  /** Permissions this revoker needs (IAM actions, GitHub App permissions, RBAC verbs), reads included. */
   permissions: string[];
   /** Whether this revoker removes that entitlement or credential. */
   handles(item: { entitlement?: Entitlement; credential?: Credential }): boolean;
-  /** Revoke it; returns the prior state, enough for `restore`. */
-  revoke(item: { entitlement?: Entitlement; credential?: Credential }, config: Config, ctx: CollectContext): Promise<Record<string, unknown>>;
-  /** Put back what `revoke` removed, from the prior state it returned. */
-  restore?(prior: Record<string, unknown>, config: Config, ctx: CollectContext): Promise<void>;
+  /**
+   * Read the object as it is now, without writing: the prior state `revoke` acts on and `restore`
+   * needs, or `undefined` when the access is already gone. Throws for what must never be revoked.
+   */
+  read(item: { entitlement?: Entitlement; credential?: Credential }, config: Config, ctx: CollectContext): Promise<PriorState | undefined>;
+  /** Write: remove exactly what `read` returned (with the preconditions the API takes: versions, ids). */
+  revoke(item: { entitlement?: Entitlement; credential?: Credential }, prior: PriorState, config: Config, ctx: CollectContext): Promise<void>;
+  /** Put back what `revoke` removed, from the prior state `read` returned; absent when the system cannot. */
+  restore?(prior: PriorState, config: Config, ctx: CollectContext): Promise<void>;
 }
 
 export interface PrivilegeConnector<Schema extends z.ZodType = z.ZodType> {

@@ -19,6 +19,8 @@ export interface BuildReportInput {
   unverifiable?: readonly Unverifiable[];
   /** The digests of the ledger and duty data judged by. */
   evidence?: Report['evidence'];
+  /** The enforcement plan (and outcomes): every report carries it. */
+  enforcement?: Report['enforcement'];
 }
 
 /** Code-point order: the same everywhere, unlike localeCompare. */
@@ -69,5 +71,6 @@ export const buildReport = (input: BuildReportInput): Report => {
     };
   }
   if (input.evidence) report.evidence = input.evidence;
+  if (input.enforcement) report.enforcement = input.enforcement;
   return report;
 };

@@ -5,6 +5,7 @@ import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
 import { ageText } from './history-markdown.ts';
+import { enforcementView } from './enforcement.ts';
 import { ChunkWriter } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -34,7 +35,7 @@ export const templates = (): Templates => {
 
 const plural = (n: number): string => (n === 1 ? 'finding' : 'findings');
 
-const findingView = (f: Finding, titles: ReadonlyMap<string, string>) => ({
+const findingView = (f: Finding, titles: ReadonlyMap<string, string>, actions: ReadonlyMap<string, { id: string; status: string }>) => ({
   id: f.id,
   rule: f.rule,
   ruleTitle: titles.get(f.rule) ?? f.rule,
@@ -55,6 +56,7 @@ const findingView = (f: Finding, titles: ReadonlyMap<string, string>) => ({
   message: f.message,
   remediation: f.remediation,
   evidence: Object.entries(f.evidence ?? {}).map(([key, value]) => ({ key, value })),
+  action: actions.get(f.id),
 });
 
 const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMap<string, string>) => ({
@@ -77,6 +79,7 @@ const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMa
     suppressed: report.suppressed ?? [],
     suppressions: report.suppressions,
   },
+  enforcement: enforcementView(report),
 });
 
 export const htmlRenderer = {
@@ -86,6 +89,7 @@ export const htmlRenderer = {
     const t = templates();
     const titles = new Map(context.rules.map((r) => [r.id as string, r.title]));
     const view = headView(report, context.rules, titles);
+    const actionsByFinding = new Map((view.enforcement?.actions ?? []).flatMap((action) => action.findings.map((id) => [id, action] as const)));
     const writer = new ChunkWriter(out);
     await writer.push(t['document-start'](view));
     // Findings are sorted by severity: each run of one severity is one section, rendered row by row.
@@ -94,7 +98,7 @@ export const htmlRenderer = {
     for (const [severity, findings] of groups) {
       if (findings.length === 0) continue;
       await writer.push(t['severity-start']({ severity, count: findings.length, label: plural(findings.length) }));
-      for (const f of findings) await writer.push(t.finding(findingView(f, titles)));
+      for (const f of findings) await writer.push(t.finding(findingView(f, titles, actionsByFinding)));
       await writer.push(t['severity-end']({}));
     }
     await writer.push(t['document-end'](view));

@@ -7,6 +7,13 @@ import { renderToString } from './stream.ts';
 import { jsonRenderer, toContract } from './json.ts';
 import { hostileFinding, sampleFindings, sampleReport, sampleRules } from './test-fixtures.ts';
 import type { Report } from './types.ts';
+import { enforcementSection } from '../src/enforce/report.ts';
+import type { EnforceAction } from '../src/enforce/types.ts';
+
+const sampleActions: EnforceAction[] = [
+  { id: 'a1', rule: 'expired-grant', finding: 'f1', findings: ['f1'], grant: 'G-1', system: 'aws', target: '123456789012', principal: 'aws:arn:aws:iam::123456789012:user/bob', privilege: 'AdministratorAccess', resource: '*', revoker: 'aws-detach-managed-policy', object: 'detach AdministratorAccess', removes: ['AdministratorAccess'], status: 'verified' },
+  { id: 'a2', rule: 'expired-grant', finding: 'f2', findings: ['f2'], system: 'github', target: 'acme', principal: 'github:acme/alice', object: 'org owner', removes: [], status: 'refused', reason: 'protected: one of the last 2 owners' },
+];
 
 const schema = JSON.parse(readFileSync(new URL('./schema/report.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -48,13 +55,22 @@ describe('report.json', () => {
       sampleReport(250, { failed: true }),
       sampleReport(60, { baseline: sampleReport(30) }),
       sampleReport(0, { findings: [hostileFinding] }),
-      { ...sampleReport(3), enforcement: { planned: 2, applied: 0 } },
+      { ...sampleReport(3), enforcement: { ...enforcementSection({ mode: 'apply', enabled: true, rules: ['expired-grant'], actions: sampleActions, blocked: { guard: 'maxActions', reason: 'too many' } }) } },
     ];
     for (const report of reports) {
       const ok = validate(JSON.parse(await render(report)));
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
     }
+  });
+
+  it('rejects an enforcement section that breaks the contract', async () => {
+    const section = enforcementSection({ mode: 'plan', enabled: false, rules: ['off-call'], actions: sampleActions });
+    expect(validate(JSON.parse(await render({ ...sampleReport(1), enforcement: { ...section } })))).toBe(true);
+    const unknownStatus = { ...section, actions: [{ ...section.actions[0], status: 'deleted' }] };
+    expect(validate(JSON.parse(await render({ ...sampleReport(1), enforcement: unknownStatus })))).toBe(false);
+    const { summary: _summary, ...withoutSummary } = section;
+    expect(validate(JSON.parse(await render({ ...sampleReport(1), enforcement: withoutSummary })))).toBe(false);
   });
 
   it('rejects broken reports', async () => {

@@ -2,6 +2,7 @@
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import { ageText, historyMarkdown } from './history-markdown.ts';
+import { enforcementMarkdown } from './enforcement.ts';
 import { write } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
 
@@ -91,6 +92,8 @@ const head = (report: Report, titles: ReadonlyMap<string, string>): string => {
   parts.push('\n### By rule\n\n', row(['Rule', 'Title', 'Findings']), row(['---', '---', '--:']));
   for (const [rule, n] of Object.entries(report.summary.byRule)) parts.push(row([escapeCell(rule), escapeCell(titles.get(rule)), String(n)]));
   parts.push('\n', historyMarkdown(report, escapeCell));
+  parts.push('\n');
+  parts.push(enforcementMarkdown(report, (value) => escapeCell(value)));
   return parts.join('');
 };
 

@@ -5,8 +5,10 @@ import { hideBin } from 'yargs/helpers';
 import { FORMATS } from '../reports/types.ts';
 import { runCollect } from './commands/collect.ts';
 import { runDemo } from './commands/demo.ts';
+import { runEnforce } from './commands/enforce.ts';
 import { processIo, type Io } from './commands/io.ts';
 import { runPermissions } from './commands/permissions.ts';
+import { runRestore } from './commands/restore.ts';
 import { runRules } from './commands/rules.ts';
 import { DEFAULT_TIMEOUT, EXIT, parseFormats, runScan, SCAN_DEFAULT_OUT } from './commands/scan.ts';
 import { runValidate } from './commands/validate.ts';
@@ -16,6 +18,9 @@ import { VERSION } from './version.ts';
 
 const EXIT_CODES =
   'Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, config or input error (nothing scanned); 3 scan incomplete (a connector or source failed; reports still written and marked incomplete).';
+
+const ENFORCE_EXIT_CODES =
+  'Exit codes: 0 every planned action applied and verified, or nothing to do (--plan: always, unless 2); 1 an action failed, was refused (protected, shared) or was skipped as changed; 2 usage, config or input error (nothing revoked); 3 coverage incomplete (the actions that depend on it were blocked); 4 a guard blocked the whole apply (not enabled, over maxActions or maxActionsPercent): nothing revoked.';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
@@ -127,6 +132,50 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       (args) => run(runPermissions({ system: args.system, mode: args.mode }, io)),
     )
     .command(
+      'enforce',
+      'Revoke what the ledger and the on-call schedule no longer allow: --plan shows it, --apply does it (with enforce.enabled)',
+      (y) =>
+        configOption(y)
+          .option('plan', { type: 'boolean', describe: 'Plan only: print and report what would be revoked; writes `planned` lines to the audit log, revokes nothing' })
+          .option('apply', { type: 'boolean', describe: 'Revoke the planned actions (needs enforce.enabled: true); every guard is checked before the first write' })
+          .option('max-actions', { type: 'number', describe: 'Lower enforce.maxActions for this run (never raise it)' })
+          .option('only', { type: 'string', describe: 'Enforce on one system or target: SYSTEM[:TARGET]' })
+          .option('now', { type: 'string', describe: 'Evaluation instant, ISO 8601 with offset (default: the clock)' })
+          .option('out', { alias: 'o', type: 'string', default: SCAN_DEFAULT_OUT, describe: 'Report directory (the plan and outcomes are in every report)' })
+          .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'Inventory file(s) instead of live collection: --plan only (refused with --apply)' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
+          .epilog(
+            `Try it safely: run --plan and read the plan; set enforce.stageHours so an action is applied only after it was planned that long ago; then --apply with enforce.enabled: true. Every action is in the audit log (enforce.auditLog); dutybound restore ACTION_ID undoes one.\n\n${ENFORCE_EXIT_CODES}`,
+          ),
+      (args) =>
+        run(
+          runEnforce(
+            {
+              config: args.config,
+              now: args.now,
+              only: args.only,
+              out: args.out,
+              plan: args.plan === true,
+              apply: args.apply === true,
+              ...(args['max-actions'] !== undefined ? { maxActions: args['max-actions'] } : {}),
+              inventory: list(args.inventory),
+              quiet: args.quiet,
+            },
+            io,
+          ).then((result) => result.exitCode),
+        ),
+    )
+    .command(
+      'restore <action-id>',
+      'Undo one applied enforce action from the prior state in the audit log',
+      (y) =>
+        configOption(y)
+          .positional('action-id', { type: 'string', demandOption: true, describe: 'The action id (from the enforce output, the report or the audit log)' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
+          .epilog('Re-applies the recorded prior state where the system allows it and says precisely where it does not (a deleted deploy key comes back with a new id; a revoked token cannot). Appends `restored` to the audit log. Exit codes: 0 restored; 1 not reversible, already restored or the write failed; 2 unknown action or config error.'),
+      (args) => run(runRestore({ actionId: String(args['action-id']), config: args.config, quiet: args.quiet }, io)),
+    )
+    .command(
       'demo',
       'Scan the bundled demo estate at a fixed instant and write its reports (exits 0)',
       (y) =>
@@ -135,7 +184,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' }),
       (args) => run(runDemo({ out: args.out, quiet: args.quiet }, io)),
     )
-    .demandCommand(1, 'Name a command: scan, collect, validate, rules, permissions or demo.')
+    .demandCommand(1, 'Name a command: scan, collect, validate, enforce, restore, rules, permissions or demo.')
     .epilog(`${EXIT_CODES}\n\nDocs: README.md; the rules: dutybound rules.`)
     .strict()
     .version(VERSION)

@@ -89,6 +89,12 @@ export const awsSchema = z
       .describe('What the IAM classifier counts as admin and as privilege escalation.'),
     concurrency: z.number().int().min(1).max(64).default(4).describe('Accounts collected at once.'),
     maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per AWS call (adaptive retry on throttling).'),
+    revokeSessions: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Enforce mode: when it removes a policy from a role, also deny every session issued before that moment (the "revoke older sessions" inline deny on aws:TokenIssueTime, policy AWSRevokeOlderSessions). Blast radius: every holder of a session of that role, the workloads and people still allowed included, must get new credentials. Default off.',
+      ),
     credentialReportMaxAgeHours: z.number().positive().default(4).describe('Reuse a credential report younger than this; else generate a new one.'),
   })
   .strict();

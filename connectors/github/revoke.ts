@@ -1,5 +1,7 @@
-// Revokers for enforce mode: each removes exactly one GitHub entitlement or credential, named
-// by the `ref` collection recorded, and returns the prior state `restore` needs.
+// Revokers for enforce mode: each reads (no write) exactly one GitHub entitlement or credential,
+// named by the `ref` collection recorded, then removes it; the prior state read first is what
+// `restore` needs. Writes go through the write-spaced client (GitHub asks for a second between
+// content-changing requests).
 import type { Credential, Entitlement } from '../../src/model/index.ts';
 import type { CollectContext, Revoker } from '../types.ts';
 import { createGithubClient, type ClientTuning, type GithubOctokit } from './client.ts';
@@ -18,6 +20,16 @@ const num = (ref: Ref, key: string): number => {
   const value = ref[key];
   if (typeof value !== 'number') throw new Error(`github revoker: ref.${key} missing in ${JSON.stringify(ref)}`);
   return value;
+};
+
+/** A 404 on a read: the object (and the access) is gone. */
+const unlessNotFound = async <T>(work: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await work;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
 };
 
 /** REST `permission` for a repository role name (custom roles are passed by name). */
@@ -41,11 +53,18 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: 'Remove a direct collaborator from a repository.',
     permissions: ['administration: write'],
     handles: (item) => item.entitlement?.ref?.kind === 'repo-collaborator',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, repo, login] = [str(ref, 'org'), str(ref, 'repo'), str(ref, 'login')];
+      const collaborators = await unlessNotFound(
+        octokitFor(config, org, ctx).paginate('GET /repos/{owner}/{repo}/collaborators', { owner: org, repo, affiliation: 'direct', per_page: 100 }),
+      );
+      const found = collaborators?.find((c) => c.login.toLowerCase() === login.toLowerCase());
+      return found ? { kind: 'repo-collaborator', org, repo, login, role: found.role_name ?? str(ref, 'role') } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, repo, login] = [str(prior, 'org'), str(prior, 'repo'), str(prior, 'login')];
       await octokitFor(config, org, ctx).request('DELETE /repos/{owner}/{repo}/collaborators/{username}', { owner: org, repo, username: login });
-      return { kind: 'repo-collaborator', org, repo, login, role: str(ref, 'role') };
     },
     async restore(prior, config, ctx) {
       const [org, repo, login, role] = [str(prior, 'org'), str(prior, 'repo'), str(prior, 'login'), str(prior, 'role')];
@@ -58,15 +77,17 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: `Demote an organization owner to member (refused when only ${MIN_OWNERS_KEPT} owners are left).`,
     permissions: ['members: write'],
     handles: (item) => item.entitlement?.ref?.kind === 'org-owner',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, login] = [str(ref, 'org'), str(ref, 'login')];
-      const octokit = octokitFor(config, org, ctx);
-      const owners = (await octokit.paginate('GET /orgs/{org}/members', { org, role: 'admin', per_page: 100 })).map((u) => u.login.toLowerCase());
-      if (!owners.includes(login.toLowerCase())) throw new Error(`github: ${login} is not an owner of ${org} (any more); nothing demoted`);
+      const owners = (await octokitFor(config, org, ctx).paginate('GET /orgs/{org}/members', { org, role: 'admin', per_page: 100 })).map((u) => u.login.toLowerCase());
+      if (!owners.includes(login.toLowerCase())) return undefined;
       if (owners.length <= MIN_OWNERS_KEPT) throw new Error(`github: refusing to demote ${login}: ${org} has ${owners.length} owners and must keep at least ${MIN_OWNERS_KEPT}`);
-      await octokit.request('PUT /orgs/{org}/memberships/{username}', { org, username: login, role: 'member' });
       return { kind: 'org-owner', org, login, role: 'admin' };
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, login] = [str(prior, 'org'), str(prior, 'login')];
+      await octokitFor(config, org, ctx).request('PUT /orgs/{org}/memberships/{username}', { org, username: login, role: 'member' });
     },
     async restore(prior, config, ctx) {
       const [org, login] = [str(prior, 'org'), str(prior, 'login')];
@@ -79,13 +100,15 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: 'Remove a user from the team that gives them access (the child team when they came through one).',
     permissions: ['members: write'],
     handles: (item) => item.entitlement?.ref?.kind === 'team-membership',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, team, login] = [str(ref, 'org'), str(ref, 'team'), str(ref, 'login')];
-      const octokit = octokitFor(config, org, ctx);
-      const { data } = await octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login });
-      await octokit.request('DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login });
-      return { kind: 'team-membership', org, team, login, role: data.role };
+      const found = await unlessNotFound(octokitFor(config, org, ctx).request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login }));
+      return found && found.data.state !== 'pending' ? { kind: 'team-membership', org, team, login, role: found.data.role } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, team, login] = [str(prior, 'org'), str(prior, 'team'), str(prior, 'login')];
+      await octokitFor(config, org, ctx).request('DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: team, username: login });
     },
     async restore(prior, config, ctx) {
       const [org, team, login] = [str(prior, 'org'), str(prior, 'team'), str(prior, 'login')];
@@ -99,11 +122,16 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: 'Remove an organization role assigned directly to a user.',
     permissions: ['members: write'],
     handles: (item) => item.entitlement?.ref?.kind === 'org-role-user',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, login, roleId] = [str(ref, 'org'), str(ref, 'login'), num(ref, 'roleId')];
+      const users = await unlessNotFound(octokitFor(config, org, ctx).paginate('GET /orgs/{org}/organization-roles/{role_id}/users', { org, role_id: roleId, per_page: 100 }));
+      const direct = users?.find((u) => u.login.toLowerCase() === login.toLowerCase() && (u as { assignment?: string }).assignment !== 'indirect');
+      return direct ? { kind: 'org-role-user', org, login, roleId, roleName: ref.roleName } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, login, roleId] = [str(prior, 'org'), str(prior, 'login'), num(prior, 'roleId')];
       await octokitFor(config, org, ctx).request('DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}', { org, username: login, role_id: roleId });
-      return { kind: 'org-role-user', org, login, roleId, roleName: ref.roleName };
     },
     async restore(prior, config, ctx) {
       const [org, login, roleId] = [str(prior, 'org'), str(prior, 'login'), num(prior, 'roleId')];
@@ -113,17 +141,18 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
 
   const deployKey: Revoker<GithubConfig> = {
     id: 'github-deploy-key',
-    description: 'Delete a deploy key (GitHub cannot disable one); its public key is kept so restore can add it back.',
+    description: 'Delete a deploy key (GitHub cannot disable one); its public key is read first so restore can add it back.',
     permissions: ['administration: write'],
     handles: (item) => item.credential?.ref?.kind === 'deploy-key',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, repo, keyId] = [str(ref, 'org'), str(ref, 'repo'), num(ref, 'keyId')];
-      const octokit = octokitFor(config, org, ctx);
-      // Re-read the key: restore needs its public half and settings exactly as they are now.
-      const { data } = await octokit.request('GET /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId });
-      await octokit.request('DELETE /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId });
-      return { kind: 'deploy-key', org, repo, keyId, title: data.title, readOnly: data.read_only, publicKey: data.key };
+      const found = await unlessNotFound(octokitFor(config, org, ctx).request('GET /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId }));
+      return found ? { kind: 'deploy-key', org, repo, keyId, title: found.data.title, readOnly: found.data.read_only, publicKey: found.data.key } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, repo, keyId] = [str(prior, 'org'), str(prior, 'repo'), num(prior, 'keyId')];
+      await octokitFor(config, org, ctx).request('DELETE /repos/{owner}/{repo}/keys/{key_id}', { owner: org, repo, key_id: keyId });
     },
     async restore(prior, config, ctx) {
       const [org, repo] = [str(prior, 'org'), str(prior, 'repo')];
@@ -136,11 +165,15 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: "Revoke a fine-grained personal access token's access to the organization (not restorable: its owner must request access again).",
     permissions: ['organization_personal_access_tokens: write'],
     handles: (item) => item.credential?.ref?.kind === 'fine-grained-pat',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, patId] = [str(ref, 'org'), num(ref, 'patId')];
+      const grants = await octokitFor(config, org, ctx).paginate('GET /orgs/{org}/personal-access-tokens', { org, per_page: 100 });
+      return grants.some((grant) => grant.id === patId) ? { kind: 'fine-grained-pat', org, patId, tokenId: ref.tokenId, login: ref.login, restorable: false } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, patId] = [str(prior, 'org'), num(prior, 'patId')];
       await octokitFor(config, org, ctx).request('POST /orgs/{org}/personal-access-tokens/{pat_id}', { org, pat_id: patId, action: 'revoke' });
-      return { kind: 'fine-grained-pat', org, patId, tokenId: ref.tokenId, login: ref.login, restorable: false };
     },
   };
 
@@ -149,11 +182,15 @@ export const createGithubRevokers = (tuning: ClientTuning = {}): Revoker<GithubC
     description: "Remove a credential's SAML single sign-on authorization for the organization (not restorable: its owner must authorize it again).",
     permissions: ['organization_administration: write'],
     handles: (item) => item.credential?.ref?.kind === 'credential-authorization',
-    async revoke(item, config, ctx) {
+    async read(item, config, ctx) {
       const ref = refOf(item);
       const [org, credentialId] = [str(ref, 'org'), num(ref, 'credentialId')];
+      const authorizations = (await octokitFor(config, org, ctx).paginate('GET /orgs/{org}/credential-authorizations', { org, per_page: 100 })) as { credential_id: number }[];
+      return authorizations.some((auth) => auth.credential_id === credentialId) ? { kind: 'credential-authorization', org, credentialId, login: ref.login, restorable: false } : undefined;
+    },
+    async revoke(_item, prior, config, ctx) {
+      const [org, credentialId] = [str(prior, 'org'), num(prior, 'credentialId')];
       await octokitFor(config, org, ctx).request('DELETE /orgs/{org}/credential-authorizations/{credential_id}', { org, credential_id: credentialId });
-      return { kind: 'credential-authorization', org, credentialId, login: ref.login, restorable: false };
     },
   };
 

@@ -37,7 +37,10 @@ const iamRole = (account: string, name: string, extra: Partial<Principal> = {}):
 };
 const awsPolicy = (principal: string, account: string, privilege: string, privileged: boolean, extra: Partial<Entitlement> = {}): void => {
   const level = privilege === 'AdministratorAccess' || privilege === 'IAMFullAccess' ? 'admin' : privileged ? 'write' : 'read';
-  entitlements.push({ principal, system: 'aws', target: account, resource: '*', privilege, level, privileged, via: 'direct', ref: { kind: 'managed-policy', policyArn: `arn:aws:iam::aws:policy/${privilege}` }, ...extra });
+  // The ref the AWS connector records: what enforce's revokers remove.
+  const [, type, name] = /:(user|role)\/(.+)$/.exec(principal) ?? [];
+  const ref = { action: `detach-${type}-policy`, account, [`${type}Name`]: name, policyArn: `arn:aws:iam::aws:policy/${privilege}` };
+  entitlements.push({ principal, system: 'aws', target: account, resource: '*', privilege, level, privileged, via: 'direct', ref, ...extra });
 };
 const accessKey = (principal: string, account: string, id: string, extra: Partial<Credential>): void => {
   credentials.push({ id, system: 'aws', target: account, kind: 'access-key', principal, name: id, createdAt: daysAgo(30), lastUsedAt: daysAgo(1), status: 'active', ...extra });
@@ -46,7 +49,7 @@ const accessKey = (principal: string, account: string, id: string, extra: Partia
 // AWS production.
 const prod = ACCOUNTS.prod;
 awsPolicy(iamUser(prod, 'alice.ng'), prod, 'AdministratorAccess', true); // standing-privilege
-awsPolicy(iamUser(prod, 'bruno.diaz'), prod, 'AdministratorAccess', true, { via: 'group/Admins', ref: { kind: 'group-membership', group: 'Admins' } }); // expired-grant
+awsPolicy(iamUser(prod, 'bruno.diaz'), prod, 'AdministratorAccess', true, { via: 'group/Admins', ref: { action: 'remove-user-from-group', account: prod, userName: 'bruno.diaz', groupName: 'Admins' } }); // expired-grant
 awsPolicy(iamUser(prod, 'carla.rossi'), prod, 'IAMFullAccess', true); // revoked-grant
 awsPolicy(iamUser(prod, 'dana.kim'), prod, 'AdministratorAccess', true); // on call: covered
 awsPolicy(iamUser(prod, 'erik.larsen'), prod, 'AdministratorAccess', true); // off-call
@@ -82,9 +85,16 @@ const gh = (login: string, extra: Partial<Principal> = {}): string => {
   principals.push({ id, system: 'github', target: ORG, kind: 'user', human: true, name: login, mfa: true, ...extra });
   return id;
 };
+/** The ref the GitHub connector records: what enforce's revokers remove. */
+const githubRef = (principal: string, privilege: string, repo: string, via: string): Record<string, unknown> => {
+  const login = principal.slice(`github:${ORG}/`.length);
+  if (privilege === 'org-owner') return { org: ORG, kind: 'org-owner', login };
+  if (via.startsWith('team/')) return { org: ORG, kind: 'team-membership', team: via.slice('team/'.length), login };
+  return { org: ORG, kind: 'repo-collaborator', repo, login, role: privilege.replace(/^repo-/, '') };
+};
 const ghAccess = (principal: string, privilege: string, resource: string, via = 'direct'): void => {
   const privileged = privilege === 'org-owner' || privilege === 'repo-admin' || privilege === 'repo-maintain';
-  entitlements.push({ principal, system: 'github', target: ORG, resource, privilege, level: privilege === 'org-owner' || privilege === 'repo-admin' ? 'admin' : 'write', privileged, via, ref: { kind: privilege === 'org-owner' ? 'org-membership' : via.startsWith('team/') ? 'team-membership' : 'repo-collaborator', repo: resource } });
+  entitlements.push({ principal, system: 'github', target: ORG, resource, privilege, level: privilege === 'org-owner' || privilege === 'repo-admin' ? 'admin' : 'write', privileged, via, ref: githubRef(principal, privilege, resource, via) });
 };
 ghAccess(gh('kaiberg'), 'org-owner', '*'); // standing exception (current)
 ghAccess(gh('quentinlee'), 'org-owner', '*'); // standing-privilege
@@ -106,9 +116,21 @@ const k8s = (cluster: string, kind: 'User' | 'Group' | 'ServiceAccount', name: s
   principals.push({ id, system: 'kubernetes', target: cluster, kind: kind === 'ServiceAccount' ? 'service-account' : kind.toLowerCase(), human, name, ...(name.includes('@') ? { email: name } : {}), ...extra });
   return id;
 };
+/** The ref the Kubernetes connector records: one subject of one binding. */
+const kubernetesRef = (principal: string, cluster: string, via: string): Record<string, unknown> => {
+  const [kind, ...path] = via.split('/');
+  const [namespace, name] = path.length === 2 ? path : [undefined, path[0]];
+  const [subjectKind, ...rest] = principal.slice(`kubernetes:${cluster}/`.length).split(':');
+  const subjectName = rest.join(':');
+  const subject =
+    subjectKind === 'ServiceAccount'
+      ? { kind: 'ServiceAccount', name: subjectName.split('/')[1], namespace: subjectName.split('/')[0] }
+      : { kind: subjectKind, name: subjectName, apiGroup: 'rbac.authorization.k8s.io' };
+  return { cluster, binding: { kind, ...(namespace ? { namespace } : {}), name }, subject };
+};
 const binding = (principal: string, cluster: string, privilege: string, resource: string, via: string, extra: Partial<Entitlement> = {}): void => {
   const admin = privilege === 'ClusterRole/cluster-admin';
-  entitlements.push({ principal, system: 'kubernetes', target: cluster, resource, privilege, level: admin ? 'admin' : 'write', privileged: admin || privilege.includes('admin') || privilege.includes('edit'), via, ref: { kind: via.split('/')[0], name: via.split('/')[1] }, ...extra });
+  entitlements.push({ principal, system: 'kubernetes', target: cluster, resource, privilege, level: admin ? 'admin' : 'write', privileged: admin || privilege.includes('admin') || privilege.includes('edit'), via, ref: kubernetesRef(principal, cluster, via), ...extra });
 };
 binding(k8s('prod-eu', 'User', email('nora.quinn')), 'prod-eu', 'ClusterRole/cluster-admin', '*', 'ClusterRoleBinding/jit-nora', { expiresAt: hoursFromNow(-20), grantId: 'JIT-4471' }); // expired-grant from the binding's own expiry
 binding(k8s('prod-eu', 'User', email('umar.khan')), 'prod-eu', 'ClusterRole/cluster-admin', '*', 'ClusterRoleBinding/jit-umar', { expiresAt: hoursFromNow(3), grantId: 'JIT-4480' }); // JIT binding still open

@@ -1,35 +1,35 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
 import { mkdir } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
 import { FORMATS, type Format, type Report } from '../../reports/types.ts';
 import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly, type OnlyFilter } from '../engine/collect.ts';
 import { globMatches } from '../engine/glob.ts';
-import { evaluateScan } from '../engine/evaluate.ts';
-import { withoutUnverifiable } from '../engine/unverifiable.ts';
 import { readInventoryFiles } from '../engine/inventory.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { dutyWindow } from '../engine/duty.ts';
 import { buildEvidence } from '../engine/evidence.ts';
 import { writeEvidence } from './evidence.ts';
-import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
+import { SEVERITIES, type Coverage, type Finding, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
 import { ledgerLocator } from '../../reports/locate.ts';
 import { openHistory, withHistory } from '../state/index.ts';
-import { applySuppressions, suppressionWarnings, withSuppressions } from '../suppress/index.ts';
+import { suppressionWarnings, withSuppressions } from '../suppress/index.ts';
+import { judge } from '../engine/judge.ts';
+import { scanEnforcement } from '../enforce/index.ts';
 import { VERSION } from '../version.ts';
 import { scanDeadline } from '../../connectors/network.ts';
 import type { Logger } from '../../connectors/types.ts';
 import { stderrLogger, write, type Io } from './io.ts';
 import { appendAll } from '../model/collections.ts';
-import { dutySources } from '../../connectors/index.ts';
 
 export interface ScanOptions {
   config?: string;
@@ -110,6 +110,16 @@ const shardSpreadWarning = (times: readonly string[]): string | undefined => {
   return `the inventory files were collected ${Math.round(spreadMinutes)} minutes apart (${times[0]} to ${times.at(-1)}): access that moved in between may be counted twice or not at all; collect the shards closer together`;
 };
 
+/** What every report states: the instant, the tool, the findings, what was read, the rules evaluated. */
+export const reportBasics = (now: Date, findings: Finding[], coverage: Coverage[], config: Pick<Config, 'rules'>) => ({
+  now: now.toISOString(),
+  generatedAt: new Date().toISOString(),
+  version: VERSION,
+  findings,
+  coverage,
+  rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
+});
+
 export interface ScanResult {
   report: Report;
   exitCode: number;
@@ -177,27 +187,19 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
   // A shard judges only its own grants (grant-hygiene would repeat the others' in every shard).
   const grants = only ? desired.grants.filter((grant) => grant.system === only.system && (!only.target || globMatches(grant.target, only.target))) : desired.grants;
   const evidence = buildEvidence(desired.grants, desired.shifts, dutyWindow(now));
-  // Missing duty data is not "nobody is on call": a schedule whose source failed or answered nothing
-  // is in doubt, and so is every schedule when a source whose names are unknown (an ICS feed) failed.
-  const unknownSchedules = new Set(desired.unknownSchedules);
-  const namelessFailure = desired.coverage.some((row) => row.system === 'schedule' && row.status !== 'ok' && ![...dutySources.keys()].some((id) => row.target.startsWith(`${id}:`)));
-  const evaluated = evaluateScan({ inventory, grants, shifts: desired.shifts, people: desired.people, config, now, scheduleInDoubt: (schedule) => namelessFailure || unknownSchedules.has(schedule) });
-  // A JIT tool's ledger that could not be read may have held any grant of the systems it covers.
-  const { findings: verified, unverifiable: ledgerInDoubt } = withoutUnverifiable(evaluated.findings, desired.unverifiableLedger);
-  if (ledgerInDoubt.length) log.warn(`${ledgerInDoubt.length} finding(s) left out as unverifiable: a ledger source covering ${desired.unverifiableLedger.join(', ')} could not be read`);
-  const unverifiable = [...evaluated.unverifiable, ...ledgerInDoubt];
-  const suppression = applySuppressions(verified, config.suppressions, now);
+  const judged = judge({ inventory, grants, desired, config, now });
+  if (judged.ledgerInDoubt) log.warn(`${judged.ledgerInDoubt} finding(s) left out as unverifiable: a ledger source covering ${desired.unverifiableLedger.join(', ')} could not be read`);
+  const { unverifiable, suppression } = judged;
   for (const warning of suppressionWarnings(suppression)) log.warn(warning);
-  const findings = suppression.findings;
+  // Every report carries the enforcement plan (suppressed findings are accepted for now: never planned);
+  // access enforce removed that is back says so in its finding.
+  const enforcement = scanEnforcement({ findings: suppression.findings, inventory, desired, config, configFile: basename(loaded.file ?? 'dutybound.yaml'), now });
+  const findings = enforcement.findings;
   const built = buildReport({
-    now: now.toISOString(),
-    generatedAt: new Date().toISOString(),
-    version: VERSION,
-    findings,
-    coverage: [...inventory.coverage, ...desired.coverage],
-    rules: ruleCatalogue.filter((rule) => !config.rules.disabled.includes(rule.id)),
+    ...reportBasics(now, findings, [...inventory.coverage, ...desired.coverage], config),
     unverifiable,
     evidence: evidence.evidence,
+    enforcement: { ...enforcement.section },
   });
   const { report, commit } = withHistory(history, config.suppressions.length ? withSuppressions(built, suppression) : built, inventory);
 

@@ -59,10 +59,25 @@ const icalSchema = z
 
 const enforceSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    rules: z.array(z.enum(RULE_IDS)).default(['revoked-grant', 'expired-grant', 'off-call']),
-    maxActions: z.number().int().min(0).default(10),
-    auditLog: z.string().default('dutybound-audit.jsonl'),
+    enabled: z.boolean().default(false).describe('Whether `dutybound enforce --apply` may revoke anything (off by default).'),
+    rules: z
+      .array(z.enum(RULE_IDS))
+      .default(['revoked-grant', 'expired-grant', 'off-call'])
+      .describe('Rules whose findings enforce acts on; credential rules (stale-credential, unused-credential) only when named here.'),
+    maxActions: z.number().int().min(0).default(10).describe('Most actions one apply may take; more blocks the whole apply (--max-actions may only lower it).'),
+    maxActionsPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('When set: most actions one apply may take, as a percentage of the privileged entitlements read; more blocks the whole apply.'),
+    protect: z.array(z.string()).default([]).describe('Principal ids or globs enforce never touches (reported as refused).'),
+    stageHours: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('When set: an action is applied only when the same finding was already planned at least this many hours earlier (warn tonight, revoke tomorrow).'),
+    auditLog: z.string().default('dutybound-audit.jsonl').describe('Append-only JSONL audit log of every enforce action (relative to the config file).'),
   })
   .strict()
   .prefault({});

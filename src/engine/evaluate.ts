@@ -19,7 +19,7 @@ import { rules as allRules } from '../rules/index.ts';
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from '../rules/types.ts';
 import { globMatcher } from './glob.ts';
 import { linkIdentities } from './identities.ts';
-import { indexGrants, indexShifts, inWindow, type IndexedGrant } from './match.ts';
+import { coveringGrants, indexGrants, indexShifts, inWindow, type IndexedGrant } from './match.ts';
 
 export interface EvaluateInput {
   inventory: Pick<Inventory, 'principals' | 'entitlements' | 'credentials'>;
@@ -117,6 +117,15 @@ const asUnverifiable = (finding: Finding, schedule: string): Unverifiable => ({
   message: `${finding.message} Not verified: the shifts of schedule ${schedule} could not all be read.`,
 });
 
+/** Which grants cover an entitlement now, as `evaluate` decides it (for enforce: a covered entitlement is never revoked). */
+export const grantCoverage = (input: Omit<EvaluateInput, 'rules' | 'inventory'> & { inventory: Pick<Inventory, 'principals'> }): ((entitlement: Entitlement) => IndexedGrant[]) => {
+  const identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass);
+  const grants = indexGrants(input.grants);
+  const shifts = indexShifts(input.shifts);
+  const nowMs = input.now.getTime();
+  return (entitlement) => coveringGrants(grants.matching(entitlement, identities), entitlement, identities, shifts, nowMs);
+};
+
 export const evaluateScan = (input: EvaluateInput): Evaluation => {
   const { inventory, config } = input;
   const nowMs = input.now.getTime();
@@ -175,12 +184,7 @@ export const evaluateScan = (input: EvaluateInput): Evaluation => {
       else privilegedByPrincipal.set(entitlement.principal, [entitlement]);
     }
     const matching = grants.matching(entitlement, identities);
-    const covering = !matching.length ? matching : matching.filter((grant) => {
-      if (!inWindow(grant, nowMs)) return false;
-      if (!grant.grant.onCall) return true;
-      const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
-      return person !== null && context.shifts.state(grant.grant.onCall, person, nowMs, grant.grant.onCallMaxLevel).onCall;
-    });
+    const covering = coveringGrants(matching, entitlement, identities, context.shifts, nowMs);
     // A binding's own stated expiry is not an approval: only the ledger covers access. Past it, the
     // access is expired even without a ledger row (expired-grant reads it).
     const facts = { entitlement, matching, covering };

@@ -35,6 +35,20 @@ export const indexGrant = (grant: Grant): IndexedGrant => ({
 export const inWindow = (grant: IndexedGrant, nowMs: number): boolean =>
   grant.startMs <= nowMs && nowMs < grant.endMs && nowMs < grant.revokedMs;
 
+/**
+ * The matching grants that cover an entitlement at `nowMs`: in their window, not revoked, and (when
+ * bound to a schedule) with the subject on call. The one definition of "covered" (rules and enforce).
+ */
+export const coveringGrants = (matching: IndexedGrant[], entitlement: Entitlement, identities: Identities, shifts: ShiftIndex, nowMs: number): IndexedGrant[] =>
+  !matching.length
+    ? matching
+    : matching.filter((grant) => {
+        if (!inWindow(grant, nowMs)) return false;
+        if (!grant.grant.onCall) return true;
+        const person = identities.personOfSubject(grant.grant.subject) ?? identities.personOf(entitlement.principal);
+        return person !== null && shifts.state(grant.grant.onCall, person, nowMs, grant.grant.onCallMaxLevel).onCall;
+      });
+
 export interface GrantIndex {
   all: readonly IndexedGrant[];
   /** Grants whose system, subject and globs match the entitlement, whatever their times. */

@@ -9,6 +9,7 @@ import { silentLogger } from '../../connectors/types.ts';
 import type { Credential, Entitlement } from '../../src/model/index.ts';
 import { createAwsEstate } from '../../src/sim/aws/estate.ts';
 import { startAwsFake, type AwsFake } from '../../src/sim/aws/server.ts';
+import { revokeVerified } from '../fixtures/revoke.ts';
 
 const now = new Date('2026-11-20T12:00:00Z');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -56,7 +57,7 @@ describe('AWS revokers', () => {
     ];
     for (const entitlement of chosen) {
       const revoker = revokerFor({ entitlement });
-      const prior = await revoker.revoke({ entitlement }, config, ctx);
+      const prior = await revokeVerified(revoker, { entitlement }, config, ctx);
       expect(prior.action, revoker.id).toBe(entitlement.ref!.action);
       const after = await collect();
       const gone = new Set(before.entitlements.map(key));
@@ -72,13 +73,30 @@ describe('AWS revokers', () => {
     }
   });
 
+  it('with aws.revokeSessions, also deny the role\'s older sessions, and restore puts the role back as it was', async () => {
+    const { estate, collect, revokerFor } = await setup();
+    const config = awsSchema.parse({ organization: { enabled: true }, identityCenter: { enabled: true }, revokeSessions: true });
+    const before = await collect();
+    const entitlement = before.entitlements.find((e) => e.ref?.action === 'detach-role-policy')!;
+    const role = estate.accounts.flatMap((a) => a.roles).find((r) => r.name === entitlement.ref!.roleName)!;
+    const inlineBefore = structuredClone(role.inline);
+    const revoker = revokerFor({ entitlement });
+    const prior = await revokeVerified(revoker, { entitlement }, config, ctx);
+    expect(prior.sessionsPolicy).toBeNull();
+    const deny = role.inline.find((p) => p.name === 'AWSRevokeOlderSessions');
+    expect(deny?.document).toMatchObject({ Statement: [{ Effect: 'Deny', Action: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } } }] });
+    await revoker.restore!(prior, config, ctx);
+    expect(role.inline).toEqual(inlineBefore);
+    expect((await collect()).entitlements).toEqual(before.entitlements);
+  });
+
   it('deactivate exactly one access key, never delete it, and restore it', async () => {
     const { estate, config, collect, revokerFor } = await setup();
     const before = await collect();
     const credential = before.credentials.find((c) => c.kind === 'access-key' && c.status === 'active' && before.credentials.filter((x) => x.principal === c.principal && x.kind === 'access-key').length === 2)
       ?? before.credentials.find((c) => c.kind === 'access-key' && c.status === 'active')!;
     const revoker = revokerFor({ credential });
-    const prior = await revoker.revoke({ credential }, config, ctx);
+    const prior = await revokeVerified(revoker, { credential }, config, ctx);
     const user = estate.accounts.flatMap((a) => a.users).find((u) => credential.principal?.endsWith(`:user/${u.name}`) && u.keys.some((k) => k.id === prior.accessKeyId))!;
     expect(user.keys.find((k) => k.id === prior.accessKeyId)?.active).toBe(false);
     const after = await collect();
@@ -92,15 +110,16 @@ describe('AWS revokers', () => {
     const { config, revokerFor, revokers } = await setup();
     const base = { system: 'aws' as const, target: '100000000000', resource: '*', level: 'admin' as const, privileged: true, via: 'direct' };
     const linked: Entitlement = { ...base, principal: 'aws:arn:aws:iam::100000000000:role/aws-service-role/x/AWSServiceRoleForSupport', privilege: 'AWSSupportServiceRolePolicy', ref: { action: 'detach-role-policy', account: '100000000000', roleName: 'AWSServiceRoleForSupport', policyArn: 'arn:aws:iam::aws:policy/x' } };
-    await expect(revokerFor({ entitlement: linked }).revoke({ entitlement: linked }, config, ctx)).rejects.toThrow(/service-linked/);
+    await expect(revokerFor({ entitlement: linked }).read({ entitlement: linked }, config, ctx)).rejects.toThrow(/service-linked/);
     const own: Entitlement = { ...linked, ref: { ...linked.ref, roleName: 'DutyboundReadOnly' } };
-    await expect(revokerFor({ entitlement: own }).revoke({ entitlement: own }, config, ctx)).rejects.toThrow(/dutybound's own role/);
+    await expect(revokerFor({ entitlement: own }).read({ entitlement: own }, config, ctx)).rejects.toThrow(/dutybound's own role/);
     const noRef: Entitlement = { ...linked, ref: { action: 'remove-user-from-group', account: '100000000000' } };
-    await expect(revokerFor({ entitlement: noRef }).revoke({ entitlement: noRef }, config, ctx)).rejects.toThrow(/ref.userName is missing/);
+    await expect(revokerFor({ entitlement: noRef }).read({ entitlement: noRef }, config, ctx)).rejects.toThrow(/ref.userName is missing/);
     const rootKey: Credential = { id: 'k', system: 'aws', target: '100000000000', kind: 'root-access-key', createdAt: '2020-01-01T00:00:00.000Z', status: 'active', ref: { action: 'deactivate-access-key', account: '100000000000', userName: '<root_account>', createdAt: '2020-01-01T00:00:00.000Z' } };
     expect(revokers.filter((r) => r.handles({ credential: rootKey }))).toEqual([]);
     const unknownKey: Credential = { ...rootKey, kind: 'access-key', ref: { action: 'deactivate-access-key', account: '100000000000', userName: 'svc-1', createdAt: '1999-01-01T00:00:00.000Z' } };
-    await expect(revokerFor({ credential: unknownKey }).revoke({ credential: unknownKey }, config, ctx)).rejects.toThrow(/0 keys match, expected exactly one/);
+    // A key that is gone is no access to revoke: read says so, nothing is written.
+    expect(await revokerFor({ credential: unknownKey }).read({ credential: unknownKey }, config, ctx)).toBeUndefined();
   });
 
   it('declare their permissions in the enforce policy, and scanning needs only reads', () => {

@@ -9,6 +9,7 @@ import { silentLogger, type CollectContext } from '../../connectors/types.ts';
 import type { Credential, Entitlement } from '../../src/model/index.ts';
 import { ACCEPTED_PERMISSIONS, startGithubFake, type GithubFake } from '../../src/sim/github/fake.ts';
 import { smallEstate } from './estate.ts';
+import { revokeVerified } from '../fixtures/revoke.ts';
 
 const ctx: CollectContext = { now: new Date('2026-01-01T00:00:00Z'), log: silentLogger, baseDir: '/' };
 const tuning = { env: { GITHUB_TOKEN: 'test-token' }, retryAfterBaseMs: 5, spaceWrites: false };
@@ -37,7 +38,7 @@ const roundTrip = async (pick: (e: Entitlement) => boolean, revokerId: string) =
   expect(target).toHaveLength(1);
   const revoker = revokerFor({ entitlement: target[0]! });
   expect(revoker.id).toBe(revokerId);
-  const prior = await revoker.revoke({ entitlement: target[0]! }, config, ctx);
+  const prior = await revokeVerified(revoker, { entitlement: target[0]! }, config, ctx);
   const after = await inventory();
   expect(before.entitlements.map(key).filter((k) => !after.entitlements.map(key).includes(k))).toEqual([key(target[0]!)]);
   await revoker.restore!(prior, config, ctx);
@@ -67,7 +68,7 @@ describe('GitHub revokers', () => {
   it('demotes an owner when more than two remain, and refuses to go below two', async () => {
     const owner = (await inventory()).entitlements.find((e) => e.principal === 'github:acme/alice' && e.privilege === 'org-owner')!;
     const revoker = revokerFor({ entitlement: owner });
-    await expect(revoker.revoke({ entitlement: owner }, config, ctx)).rejects.toThrow(/refusing to demote alice: acme has 2 owners/);
+    await expect(revoker.read({ entitlement: owner }, config, ctx)).rejects.toThrow(/refusing to demote alice: acme has 2 owners/);
     expect(fake.estate.orgs[0]!.members.filter((m) => m.role === 'admin')).toHaveLength(2);
 
     fake.estate.orgs[0]!.members.find((m) => m.login === 'grace')!.role = 'admin';
@@ -80,7 +81,7 @@ describe('GitHub revokers', () => {
     const credential = before.credentials.find((c) => c.id === 'github:acme/api/deploy-key/11')!;
     const revoker = revokerFor({ credential });
     expect(revoker.id).toBe('github-deploy-key');
-    const prior = await revoker.revoke({ credential }, config, ctx);
+    const prior = await revokeVerified(revoker, { credential }, config, ctx);
     expect(prior).toMatchObject({ keyId: 11, title: 'ci-deploy', readOnly: false, publicKey: expect.stringMatching(/^ssh-ed25519 /) });
     const after = await inventory();
     expect(before.credentials.map((c) => c.id).filter((id) => !after.credentials.some((c) => c.id === id))).toEqual(['github:acme/api/deploy-key/11']);
@@ -95,7 +96,7 @@ describe('GitHub revokers', () => {
       const credential = credentials.find((c) => c.id === id)!;
       const revoker = revokerFor({ credential });
       expect(revoker.restore).toBeUndefined();
-      expect(await revoker.revoke({ credential }, config, ctx)).toMatchObject({ restorable: false });
+      expect(await revokeVerified(revoker, { credential }, config, ctx)).toMatchObject({ restorable: false });
     }
     const after = (await inventory()).credentials.map((c) => c.id);
     expect(after).not.toContain('github:acme/fine-grained-pat/101');

@@ -10,6 +10,7 @@ import { bindingSubjectRevoker, legacyTokenRevoker } from '../../connectors/kube
 import { kubernetesSchema, type KubernetesConfig } from '../../connectors/kubernetes/schema.ts';
 import { bootstrapObjects, clusterRoleBinding, roleBinding, serviceAccount, tokenSecret, type KubernetesEstate } from '../../src/sim/kubernetes/estate.ts';
 import { kubeconfigFor, startKubernetesFake, type KubernetesFake } from '../../src/sim/kubernetes/server.ts';
+import { revokeVerified } from '../fixtures/revoke.ts';
 
 const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
 const estate: KubernetesEstate = {
@@ -54,7 +55,7 @@ describe('binding revoker', () => {
   it('removes one subject of a shared binding and nothing else, then restores it', async () => {
     const bob = (await entitlement('User:bob@example.com', 'binding/ClusterRoleBinding/ops'))!;
     expect(bindingSubjectRevoker.handles({ entitlement: bob })).toBe(true);
-    const prior = await bindingSubjectRevoker.revoke({ entitlement: bob }, config, ctx);
+    const prior = await revokeVerified(bindingSubjectRevoker, { entitlement: bob }, config, ctx);
     expect(prior).toMatchObject({ action: 'removed-subject', subject: { kind: 'User', name: 'bob@example.com' } });
     expect(await entitlement('User:bob@example.com', 'binding/ClusterRoleBinding/ops')).toBeUndefined();
     expect(await entitlement('User:alice@example.com', 'binding/ClusterRoleBinding/ops')).toBeDefined();
@@ -66,7 +67,7 @@ describe('binding revoker', () => {
   it('deletes a binding whose only subject is revoked (the expired temporary one), and re-creates it on restore', async () => {
     const carol = (await entitlement('User:carol@example.com', 'binding/RoleBinding/team-a/solo'))!;
     expect(carol.expiresAt).toBe('2025-06-01T00:00:00.000Z');
-    const prior = await bindingSubjectRevoker.revoke({ entitlement: carol }, config, ctx);
+    const prior = await revokeVerified(bindingSubjectRevoker, { entitlement: carol }, config, ctx);
     expect(prior.action).toBe('deleted-binding');
     expect(fake.objects().some((o) => o.kind === 'RoleBinding' && o.metadata.name === 'solo')).toBe(false);
     await bindingSubjectRevoker.restore!(prior, config, ctx);
@@ -80,13 +81,13 @@ describe('binding revoker', () => {
     const writes = () => [...fake.calls.byOperation].filter(([operation]) => /^(patch|delete|post) /.test(operation)).reduce((sum, [, count]) => sum + count, 0);
     const before = writes();
     const masters = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/Group:system:masters')!;
-    await expect(bindingSubjectRevoker.revoke({ entitlement: masters }, config, ctx)).rejects.toThrow(/refused/);
+    await expect(bindingSubjectRevoker.read({ entitlement: masters }, config, ctx)).rejects.toThrow(/refused/);
     const implicit = { ...masters, via: 'implicit/system:masters', ref: { cluster: 'prod', protected: 'system:masters is built into the API server authorizer' } };
-    await expect(bindingSubjectRevoker.revoke({ entitlement: implicit }, config, ctx)).rejects.toThrow(/refused: system:masters is built into/);
+    await expect(bindingSubjectRevoker.read({ entitlement: implicit }, config, ctx)).rejects.toThrow(/refused: system:masters is built into/);
     const dave = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/User:dave@example.com')!;
-    await expect(bindingSubjectRevoker.revoke({ entitlement: dave }, config, ctx)).rejects.toThrow(/refused: binding system:custom is a system: binding/);
+    await expect(bindingSubjectRevoker.read({ entitlement: dave }, config, ctx)).rejects.toThrow(/refused: binding system:custom is a system: binding/);
     const self = inventory.entitlements.find((e) => e.principal === 'kubernetes:prod/ServiceAccount:dutybound/scanner')!;
-    await expect(bindingSubjectRevoker.revoke({ entitlement: self }, config, ctx)).rejects.toThrow(/dutybound's own identity/);
+    await expect(bindingSubjectRevoker.read({ entitlement: self }, config, ctx)).rejects.toThrow(/dutybound's own identity/);
     expect(writes()).toBe(before);
     expect(fake.calls.byOperation.get('create selfsubjectreviews')).toBeGreaterThan(0);
   });
@@ -102,7 +103,7 @@ describe('binding revoker', () => {
       headers,
       body: JSON.stringify({ ...old, metadata: { name: 'recreated' } }),
     });
-    await expect(bindingSubjectRevoker.revoke({ entitlement: fay }, config, ctx)).rejects.toThrow(/re-created since the scan/);
+    await expect(bindingSubjectRevoker.read({ entitlement: fay }, config, ctx)).rejects.toThrow(/re-created since the scan/);
     expect(fake.objects().find((o) => o.metadata.name === 'recreated')).toMatchObject({ subjects: [expect.objectContaining({ name: 'fay@example.com' })] });
   });
 });
@@ -113,7 +114,7 @@ describe('legacy token revoker', () => {
     const token = (await scan()).credentials.find((c) => c.id === 'kubernetes:prod/Secret:ci/legacy-token')!;
     expect(token.status).toBe('active');
     expect(legacyTokenRevoker.handles({ credential: token })).toBe(true);
-    const prior = await legacyTokenRevoker.revoke({ credential: token }, config, ctx);
+    const prior = await revokeVerified(legacyTokenRevoker, { credential: token }, config, ctx);
     expect(prior).toMatchObject({ action: 'invalidated-token', invalidSinceBefore: null });
     const secret = fake.objects().find((o) => o.kind === 'Secret' && o.metadata.name === 'legacy-token')!;
     expect(secret.metadata.labels).toMatchObject({ 'kubernetes.io/legacy-token-invalid-since': '2026-02-03' });

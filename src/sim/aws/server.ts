@@ -15,6 +15,8 @@ export interface AwsFaults {
   deniedOperations?: string[];
   /** GenerateCredentialReport answers STARTED this many times before COMPLETE (default 1). */
   reportPolls?: number;
+  /** Calls of these operations (`iam:RemoveUserFromGroup`) are never answered and change nothing: a write the caller dies in. Read on each call, so a test can lift it. */
+  stall?: string[];
 }
 
 export interface AwsFakeOptions {
@@ -170,6 +172,16 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
       case 'ListAccessKeys': {
         const u = user(a, params.get('UserName'));
         return { AccessKeyMetadata: u.keys.map((k) => ({ UserName: u.name, AccessKeyId: k.id, Status: k.active ? 'Active' : 'Inactive', CreateDate: k.createdAt })), IsTruncated: false };
+      }
+      case 'ListAttachedUserPolicies':
+      case 'ListAttachedRolePolicies': {
+        const entity = action === 'ListAttachedUserPolicies' ? user(a, params.get('UserName')) : role(a, params.get('RoleName'));
+        return { AttachedPolicies: entity.attached.map((arn) => ({ PolicyName: arn.split('/').pop(), PolicyArn: arn })), IsTruncated: false };
+      }
+      case 'ListGroupsForUser': {
+        const u = user(a, params.get('UserName'));
+        const groups = a.groups.filter((g) => u.groups.includes(g.name));
+        return { Groups: groups.map((g) => ({ Path: '/', GroupName: g.name, GroupId: `AGPA${g.name.toUpperCase().padEnd(17, 'X').slice(0, 17)}`, Arn: `arn:aws:iam::${a.id}:group/${g.name}`, CreateDate: new Date(g.createdAt) })), IsTruncated: false };
       }
       case 'UpdateAccessKey': {
         const u = user(a, params.get('UserName'));
@@ -369,7 +381,7 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
 
   const JSON_PREFIX: Record<string, string> = { AWSOrganizationsV20161128: 'organizations', SWBExternalService: 'sso', AWSIdentityStore: 'identitystore' };
 
-  const handler = (request: FakeRequest): FakeResponse => {
+  const handler = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const { accessKeyId, service } = signer(request);
     const session = sessionKeys.get(accessKeyId);
     const callerAccount = session ?? estate.managementAccount;
@@ -393,6 +405,7 @@ export const startAwsFake = async (estate: FakeAwsEstate, options: AwsFakeOption
     const isSts = service === 'sts' || ['AssumeRole', 'GetCallerIdentity'].includes(action);
     const namespace = isSts ? STS_NS : IAM_NS;
     const operation = `${isSts ? 'sts' : 'iam'}:${action}`;
+    if (faults.stall?.includes(operation)) return new Promise<FakeResponse>(() => {});
     try {
       fault(operation, callerAccount);
       const result = isSts ? sts(action, params, callerAccount) : iam(action, params, account(callerAccount));
