@@ -1,9 +1,5 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
-import { mkdir, readFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { readFile } from 'node:fs/promises';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
 import { FORMATS, type Format, type Report } from '../../reports/types.ts';
@@ -19,6 +15,7 @@ import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
 import { stderrLogger, write, type Io } from './io.ts';
+import { prepareOutputDirectory } from './output.ts';
 
 export interface ScanOptions {
   config?: string;
@@ -102,6 +99,9 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   const desired = await loadDesiredState(sourcePaths(config, options, io.cwd), config, now);
   for (const warning of unknownScheduleWarnings(desired)) log.warn(warning);
   const baseline = options.baseline ? await readBaseline(fromCli(options.baseline)) : undefined;
+  // After the inputs (bad input creates nothing), before any collection: a scan must not run
+  // for an hour and then find it cannot write.
+  const output = options.out === '-' ? undefined : await prepareOutputDirectory(options.out, io.cwd, formats.map((format) => renderers.get(format)!.fileName));
 
   let inventory: Inventory;
   if (options.inventory.length) {
@@ -135,24 +135,12 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
     unverifiable,
   });
 
-  const written: string[] = [];
   const context = { rules: ruleCatalogue };
-  if (options.out === '-') {
-    await renderers.get(formats[0]!)!.render(report, io.stdout, context);
-  } else {
-    const dir = resolve(io.cwd, options.out);
-    await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`--out ${options.out}: cannot use it as the report directory (${error.code ?? error.message})`);
-    });
-    for (const format of formats) {
-      const renderer = renderers.get(format)!;
-      const path = join(dir, renderer.fileName);
-      const stream: Writable = createWriteStream(path);
-      await renderer.render(report, stream, context);
-      stream.end();
-      await finished(stream);
-      written.push(path);
-    }
+  let written: string[] = [];
+  if (!output) await renderers.get(formats[0]!)!.render(report, io.stdout, context);
+  else {
+    const files = formats.map((format) => renderers.get(format)!);
+    written = await output.writeAll(files.map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, context) })));
   }
   const exitCode = exitCodeOf(report, options.failOn);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
