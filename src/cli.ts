@@ -6,6 +6,7 @@ import { FORMATS } from '../reports/types.ts';
 import { runCollect } from './commands/collect.ts';
 import { runDemo } from './commands/demo.ts';
 import { processIo, type Io } from './commands/io.ts';
+import { terminalText } from './commands/terminal.ts';
 import { runPermissions } from './commands/permissions.ts';
 import { runRules } from './commands/rules.ts';
 import { EXIT, parseFormats, runScan, SCAN_DEFAULT_OUT } from './commands/scan.ts';
@@ -137,13 +138,13 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`dutybound: ${error.message}\n`);
+      io.stderr.write(terminalText(`dutybound: ${error.message}\n`));
       if (!error.problems.length && /Unknown|Missing|Not enough|Invalid values|Name a command/.test(error.message))
         io.stderr.write('Run dutybound --help for usage.\n');
       return EXIT.input;
     }
     // An internal error: nothing was revoked and the scan is not trustworthy; say so loudly.
-    io.stderr.write(`dutybound: internal error: ${describeError(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    io.stderr.write(terminalText(`dutybound: internal error: ${describeError(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`));
     return EXIT.input;
   }
 };

@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import { assertOnlyMatched, collectInventory, configuredConnectors, parseOnly } from '../engine/collect.ts';
 import { serializeInventory } from '../engine/inventory.ts';
 import { EXIT, parseNow } from './scan.ts';
-import { stderrLogger, write, type Io } from './io.ts';
+import { say, stderrLogger, write, type Io } from './io.ts';
 import { prepareOutputDirectory } from './output.ts';
 
 export interface CollectOptions {
@@ -31,9 +31,9 @@ export const runCollect = async (options: CollectOptions, io: Io): Promise<numbe
   if (!output) await write(io.stdout, text);
   else {
     await output.writeAll([{ name: basename(path), render: (out) => write(out, text) }]);
-    await write(io.stderr, `dutybound: wrote ${path}\n`);
+    await say(io.stderr, `dutybound: wrote ${path}\n`);
   }
   const incomplete = inventory.coverage.filter((row) => row.status !== 'ok');
-  for (const row of incomplete) await write(io.stderr, `dutybound: INCOMPLETE ${row.system}:${row.target} ${row.status}${row.error ? ` — ${row.error}` : ''}\n`);
+  for (const row of incomplete) await say(io.stderr, `dutybound: INCOMPLETE ${row.system}:${row.target} ${row.status}${row.error ? ` — ${row.error}` : ''}\n`);
   return incomplete.length ? EXIT.incomplete : EXIT.clean;
 };

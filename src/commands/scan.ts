@@ -14,7 +14,7 @@ import { SEVERITIES, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { ruleCatalogue } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
-import { stderrLogger, write, type Io } from './io.ts';
+import { say, stderrLogger, type Io } from './io.ts';
 import { prepareOutputDirectory } from './output.ts';
 
 export interface ScanOptions {
@@ -144,7 +144,7 @@ export const runScan = async (options: ScanOptions, io: Io, loaded: LoadedConfig
   }
   const exitCode = exitCodeOf(report, options.failOn);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
-  await write(summaryStream, summarize(report, written));
+  await say(summaryStream, summarize(report, written));
   return { report, exitCode, written };
 };
 

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/load.ts';
 import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engine/sources.ts';
 import { EXIT, parseNow } from './scan.ts';
-import { write, type Io } from './io.ts';
+import { say, type Io } from './io.ts';
 
 export interface ValidateOptions {
   config?: string;
@@ -26,6 +26,6 @@ export const runValidate = async (options: ValidateOptions, io: Io): Promise<num
     ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
     ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),
   ];
-  await write(io.stdout, `${lines.join('\n')}\n`);
+  await say(io.stdout, `${lines.join('\n')}\n`);
   return failed.length ? EXIT.incomplete : EXIT.clean;
 };
