@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { InputError } from '../errors.ts';
 import { mergeInventories, parseInventory } from './inventory.ts';
 
 const base = { schemaVersion: 1, collectedAt: '2026-11-16T10:00:00Z', coverage: [], principals: [], entitlements: [], credentials: [] };
@@ -13,6 +14,39 @@ describe('inventory files', () => {
     const coverage = [{ system: 'aws', target: '1', status: 'partial' }];
     expect(() => parseInventory(JSON.stringify({ ...base, coverage }), 'inv.json')).toThrowError(/coverage\.0\.error/);
     expect(parseInventory(JSON.stringify({ ...base, coverage: [{ ...coverage[0], error: 'credential report denied' }] }), 'inv.json').coverage).toHaveLength(1);
+  });
+
+  it('refuse an inventory that covers nothing', () => {
+    expect(() => parseInventory(JSON.stringify({ schemaVersion: 1, collectedAt: '2026-11-16T10:00:00Z' }), 'inv.json')).toThrowError(/inv\.json[\s\S]*coverage: empty/);
+  });
+
+  it('refuse unknown keys, naming the line of each problem', () => {
+    const text = JSON.stringify(
+      {
+        ...base,
+        coverage: [{ system: 'aws', target: '1', status: 'ok' }],
+        entitlements: [{ principal: 'aws:x', system: 'aws', target: '1', privilege: 'Admin', level: 'admin', privilaged: true }],
+        extra: 1,
+      },
+      null,
+      2,
+    );
+    const problems = (() => {
+      try {
+        parseInventory(text, 'inv.json');
+      } catch (error) {
+        return (error as InputError).problems;
+      }
+      return [];
+    })();
+    const lineOf = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `line ${lineOf('"privilaged"')}: entitlements.0.privilaged: unknown key "privilaged"`,
+        expect.stringMatching(new RegExp(`^line ${lineOf('"privilege"') - 4}: entitlements\\.0\\.privileged: `)),
+        `line ${lineOf('"extra"')}: extra: unknown key "extra"`,
+      ]),
+    );
   });
 
   it('merge in a stable order whatever the order of the parts', () => {

@@ -1,6 +1,7 @@
 // Inventory files: read (several merged, coverage kept) and written (deterministically).
 import { readFile } from 'node:fs/promises';
 import { formatZodIssues } from '../config/load.ts';
+import { parseYaml } from '../config/yaml.ts';
 import { InputError, inputErrors } from '../errors.ts';
 import { emptyInventory, type Credential, type Entitlement, type Inventory, type Principal } from '../model/index.ts';
 import { inventorySchema } from '../model/schema.ts';
@@ -39,9 +40,15 @@ export const parseInventory = (text: string, file: string): Inventory => {
   }
   const result = inventorySchema.safeParse(raw);
   if (!result.success) {
-    const problems = formatZodIssues(result.error);
+    // Positions are worth a second parse only when there is something to point at.
+    const { parsed } = parseYaml(text, { json: true });
+    const problems = formatZodIssues(result.error, '', parsed ? (path) => parsed.lineOf(path) : undefined);
     throw inputErrors(file, problems.length > 20 ? [...problems.slice(0, 20), `… and ${problems.length - 20} more`] : problems);
   }
+  if (!result.data.coverage.length)
+    throw inputErrors(file, [
+      'coverage: empty — an inventory that covers nothing proves nothing (expected one row per system and target read, as `dutybound collect` writes)',
+    ]);
   return result.data as Inventory;
 };
 
