@@ -63,7 +63,8 @@ describe('hostile list files', () => {
     expect(out).toMatch(/zero\.csv:1: syntax error: Max Record Size/);
   });
 
-  it('a 125,000-row CSV ledger loads (no spread of a large list into a call)', async () => {
+  // Large on purpose (the size that crashed): generous deadlines for a loaded machine.
+  it('a 125,000-row CSV ledger loads (no spread of a large list into a call)', { timeout: 180_000 }, async () => {
     const header = 'id,subject,system,target,privilege,start,end,approver,ticket';
     const rows = Array.from(
       { length: 125_000 },
@@ -75,7 +76,7 @@ describe('hostile list files', () => {
     expect(grants.at(-1)).toMatchObject({ id: 'GR-124999', source: 'large.csv:125001' });
   });
 
-  it('a 125,000-row ledger with a problem in every row reports them all, in line order', async () => {
+  it('a 125,000-row ledger with a problem in every row reports them all, in line order', { timeout: 180_000 }, async () => {
     const rows = Array.from({ length: 125_000 }, (_, index) => JSON.stringify({ id: `GR-${index}`, subject: 'nobody', system: 'aws', start: '2026-11-01T10:00:00Z', end: '2026-11-01T12:00:00Z' }));
     const path = write('bad-large.jsonl', rows.join('\n'));
     const error = await failure(loadLedger([path]));

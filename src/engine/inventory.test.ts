@@ -42,9 +42,9 @@ describe('inventory files', () => {
     const lineOf = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
     expect(problems).toEqual(
       expect.arrayContaining([
-        `line ${lineOf('"privilaged"')}: entitlements.0.privilaged: unknown key "privilaged"`,
+        `line ${lineOf('"privilaged"')}: entitlements.0: Unrecognized key: "privilaged"`,
         expect.stringMatching(new RegExp(`^line ${lineOf('"privilege"') - 4}: entitlements\\.0\\.privileged: `)),
-        `line ${lineOf('"extra"')}: extra: unknown key "extra"`,
+        `line ${lineOf('"extra"')}: (root): Unrecognized key: "extra"`,
       ]),
     );
   });
