@@ -1,4 +1,8 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot, runBounded } from '../../test/fixtures/bounded.ts';
 import type { InputError } from '../errors.ts';
 import { mergeInventories, parseInventory } from './inventory.ts';
 
@@ -55,5 +59,19 @@ describe('inventory files', () => {
     const b = { coverage: [{ system: 'aws', target: '1', status: 'ok' as const }], principals: [principal('a')], entitlements: [], credentials: [] };
     expect(mergeInventories('2026-11-16T10:00:00Z', [a, b])).toEqual(mergeInventories('2026-11-16T10:00:00Z', [b, a]));
     expect(mergeInventories('2026-11-16T10:00:00Z', [a, b]).principals.map((p) => p.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('inventory files that never end', () => {
+  it('are refused past the size limit (a link to /dev/zero), not read into all of memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dutybound-inventory-'));
+    symlinkSync('/dev/zero', join(dir, 'zero.json'));
+    const run = await runBounded(
+      `import { readInventoryFiles } from '${projectRoot}src/engine/inventory.ts';
+       try { await readInventoryFiles([${JSON.stringify(join(dir, 'zero.json'))}], '2026-11-16T10:00:00Z'); } catch (error) { console.log(error.message); }`,
+      { maxOldSpaceMb: 256, timeoutMs: 60_000 },
+    );
+    expect(run.timedOut).toBe(false);
+    expect(run.stdout).toMatch(/cannot read inventory file: .*zero\.json:1: document too large: over 50\d MiB, the limit is 500 MiB/);
   });
 });
