@@ -5,12 +5,39 @@ export type Matcher = (value: string) => boolean;
 const matchAll: Matcher = () => true;
 const cache = new Map<string, Matcher>();
 
+/**
+ * `*` any run, `?` one character. Matched by the classic two-pointer walk that only ever returns
+ * to the last `*`: at most pattern × value steps, where a regular expression of `.*`s can
+ * backtrack exponentially on a hostile glob such as `*a*a*a*a*a*a*a*b`.
+ */
+const wildcard =
+  (pattern: string): Matcher =>
+  (value) => {
+    let p = 0;
+    let v = 0;
+    let star = -1;
+    let resume = 0;
+    while (v < value.length) {
+      const token = pattern[p];
+      if (token === '*') {
+        star = p++;
+        resume = v;
+      } else if (p < pattern.length && (token === '?' || token === value[v])) {
+        p += 1;
+        v += 1;
+      } else if (star >= 0) {
+        p = star + 1;
+        v = ++resume;
+      } else return false;
+    }
+    while (pattern[p] === '*') p += 1;
+    return p === pattern.length;
+  };
+
 const compile = (pattern: string): Matcher => {
   if (pattern === '*') return matchAll;
   if (!/[*?]/.test(pattern)) return (value) => value === pattern;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  const regex = new RegExp(`^${source}$`, 's');
-  return (value) => regex.test(value);
+  return wildcard(pattern);
 };
 
 export const globMatcher = (pattern: string): Matcher => {
