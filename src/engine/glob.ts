@@ -34,10 +34,33 @@ const wildcard =
     return p === pattern.length;
   };
 
+/**
+ * A glob of `*` only: its first part a prefix, its last a suffix, each middle part found left to
+ * right with indexOf (leftmost is always right when nothing but `*` lies between parts).
+ */
+const starsOnly = (pattern: string): Matcher => {
+  const parts = pattern.split('*');
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter(Boolean);
+  const minLength = first.length + last.length;
+  return (value) => {
+    if (value.length < minLength || !value.startsWith(first) || !value.endsWith(last)) return false;
+    let at = first.length;
+    const end = value.length - last.length;
+    for (const part of middle) {
+      const found = value.indexOf(part, at);
+      if (found < 0 || found + part.length > end) return false;
+      at = found + part.length;
+    }
+    return true;
+  };
+};
+
 const compile = (pattern: string): Matcher => {
   if (pattern === '*') return matchAll;
   if (!/[*?]/.test(pattern)) return (value) => value === pattern;
-  return wildcard(pattern);
+  return pattern.includes('?') ? wildcard(pattern) : starsOnly(pattern);
 };
 
 export const globMatcher = (pattern: string): Matcher => {
