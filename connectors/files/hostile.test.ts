@@ -82,6 +82,9 @@ describe('hostile list files', () => {
     const error = await failure(loadLedger([path]));
     expect(error.problems).toHaveLength(125_000);
     expect(error.problems[124_999]).toMatch(/bad-large\.jsonl:125000: subject: expected an email or a principal id/);
+    // The message printed lists the first thousand and counts the rest.
+    expect(error.message.split('\n')).toHaveLength(1002);
+    expect(error.message).toMatch(/^ledger: 125000 problems\n[\s\S]*\n {2}… and 124000 more$/);
   });
 
   it('people: an unknown file is still an input error naming it', async () => {
