@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, runBounded } from '../../test/fixtures/bounded.ts';
 import { loadLedger, loadPeople } from './index.ts';
+import { yamlListChunks } from './rows.ts';
 import { failure, scratch } from './test-helpers.ts';
 
 const { dir, write } = scratch('dutybound-hostile-');
@@ -90,5 +91,40 @@ describe('hostile list files', () => {
   it('people: an unknown file is still an input error naming it', async () => {
     const error = await failure(loadPeople(join(dir, 'missing.yaml')));
     expect(error.problems[0]).toMatch(/missing\.yaml: file not found/);
+  });
+});
+
+describe('large YAML lists', () => {
+  const item = (index: number, subject = `user${index}@example.com`) =>
+    `- id: GR-${index}\n  subject: ${subject}\n  system: aws\n  target: "012345678901"\n  start: 2026-11-01T10:00:00Z\n  end: 2026-11-01T12:00:00Z\n`;
+
+  it('are cut into slices of whole items only when the shape is plain (no anchors, aliases, markers or top-level keys)', () => {
+    const text = `# ledger\n${Array.from({ length: 10 }, (_, index) => item(index)).join('\n')}`;
+    const chunks = yamlListChunks(text, 200, 0)!;
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
+    for (const chunk of chunks.slice(1)) {
+      expect(chunk.text.startsWith('- id: GR-')).toBe(true);
+      expect(text.split('\n')[chunk.firstLine - 1]).toBe(chunk.text.split('\n')[0]);
+    }
+    expect(yamlListChunks(`- &a {id: x}\n- *a\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`---\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`grants:\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`${text}extra: 1\n`, 200, 0)).toBeUndefined();
+    // Globs with stars are not aliases.
+    expect(yamlListChunks(`${text}- id: g\n  target: "arn:aws:iam::*:role/x"\n  privilege: prod-*\n`, 200, 0)).toBeDefined();
+  });
+
+  it('a YAML ledger past the slicing size loads a slice at a time, with the same lines', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => item(index, index === 29_000 ? 'nobody' : `user${index}@example.com`));
+    const path = write('large.yaml', rows.join(''));
+    expect(yamlListChunks(rows.join(''))?.length).toBeGreaterThan(8);
+    const error = await failure(loadLedger([path]));
+    // Item 29000 starts on line 29000 × 6 + 1; its subject is the next line.
+    expect(error.problems).toEqual([expect.stringMatching(/large\.yaml:174002: subject: expected an email or a principal id/)]);
+    rows[29_000] = item(29_000);
+    const grants = await loadLedger([write('large-ok.yaml', rows.join(''))]);
+    expect(grants).toHaveLength(30_000);
+    expect(grants.at(-1)?.source).toBe(`large-ok.yaml:${29_999 * 6 + 1}`);
   });
 });
