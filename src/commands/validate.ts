@@ -23,7 +23,7 @@ export const runValidate = async (options: ValidateOptions, io: Io): Promise<num
     `ledger: ${state.grants.length} grants`,
     `schedule: ${state.shifts.length} shifts in ${schedules.size} schedule${schedules.size === 1 ? '' : 's'}${schedules.size ? ` (${[...schedules].sort().join(', ')})` : ''}`,
     `people: ${state.people.people.length} people, ${state.people.owners.length} owner rules`,
-    ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
+    ...failed.map((row) => `${row.status === 'partial' ? 'PARTLY READ' : 'UNREADABLE'} ${row.system}:${row.target} — ${row.error ?? row.status}`),
     ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),
   ];
   await say(io.stdout, `${lines.join('\n')}\n`);
