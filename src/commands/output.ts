@@ -3,7 +3,7 @@
 // into a fresh temporary file beside its final name — opened with O_CREAT|O_EXCL|O_NOFOLLOW,
 // so a symlink planted in the directory is never followed — and only when every report is
 // complete are they renamed into place. A failure leaves no half-written report behind.
-import { constants, createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -39,10 +39,11 @@ const makeDirectories = async (dir: string): Promise<void> => {
 /** A temporary name beside `path`, unique per call. */
 const temporaryName = (path: string): string => join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${randomBytes(6).toString('hex')}.tmp`);
 
-/** Opens a new file that did not exist (never through a symlink) as a write stream. */
+/** Opens a new file that did not exist (never through a symlink) as a write stream that owns its handle. */
 const createNew = async (path: string): Promise<Writable> => {
   const handle = await open(path, CREATE_NEW, 0o644);
-  return createWriteStream('', { fd: handle.fd });
+  // The stream holds the FileHandle itself (a bare fd number would let the handle be collected and closed under it).
+  return handle.createWriteStream();
 };
 
 export interface ReportFile {
@@ -93,9 +94,14 @@ export const prepareOutputDirectory = async (out: string, cwd: string, names: re
           const temporary = temporaryName(path);
           staged.push({ temporary, path });
           const stream = await createNew(temporary);
-          await file.render(stream);
-          stream.end();
-          await finished(stream);
+          try {
+            await file.render(stream);
+            stream.end();
+            await finished(stream);
+          } catch (error) {
+            stream.destroy();
+            throw error;
+          }
         }
         // rename replaces a symlink at the final name with the file; it never writes through it.
         for (const { temporary, path } of staged) await rename(temporary, path);
