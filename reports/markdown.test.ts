@@ -47,10 +47,17 @@ describe('summary.md', () => {
     expect(row[1]).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(row[3]).toBe('github acme\\|corp');
     expect(row[4]).toBe('repo-admin\\`whoami\\` on &lt;img src=x onerror=alert(2)&gt;');
-    expect(row[6]).toBe('x" onerror="alert(4) \\| and<br>a second line with \\`code\\` and \\[a link\\](https://evil.example/)');
+    expect(row[6]).toBe('x" onerror="alert(4) \\| and<br>a second line with \\`code\\` and \\[a link\\](https:\u2060//evil.example/)');
     expect(md).not.toMatch(/<(script|img|h1)/);
     expect(escapeCell('a\r\nb\rc\nd')).toBe('a<br>b<br>c<br>d');
     expect(escapeCell(null)).toBe('—');
+  });
+
+  it('neutralises mentions, references, bare URLs and emails from data: GitHub neither pings nor links them', () => {
+    const cell = escapeCell('ping @octocat and @acme/security about #1234, see https://evil.example/x, www.evil.example or mail eve@evil.example');
+    for (const live of ['@octocat', '@acme', '#1234', 'https://', 'www.evil', '@evil.example']) expect(cell).not.toContain(live);
+    // Only invisible joiners were added: the text reads the same.
+    expect(cell.replaceAll('\u2060', '')).toBe('ping @octocat and @acme/security about #1234, see https://evil.example/x, www.evil.example or mail eve@evil.example');
   });
 
   it('stays under 1 MiB with 200,000 findings and names what it left out', async () => {

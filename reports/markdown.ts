@@ -17,11 +17,22 @@ const MAX_COVERAGE_ROWS = 50;
 
 const icon: Record<Severity, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
 
-/** Escapes text for a GFM table cell: no HTML, no emphasis or links, no column breaks, one line. */
+/** U+2060 WORD JOINER: invisible, and breaks what GitHub would turn into a link or a notification. */
+const JOIN = '\u2060';
+
+/**
+ * Escapes text for a GFM table cell: no HTML, no emphasis or links, no column breaks, one line.
+ * Text from data cannot ping or link either: `@team` mentions, `#123` references, bare URLs
+ * (`https://…`, `www.…`) and autolinked emails get an invisible joiner that GitHub does not match.
+ */
 export const escapeCell = (value: string | null | undefined, max = MAX_CELL_CHARS): string => {
   if (value === null || value === undefined || value === '') return '—';
   const text = value.length > max ? `${value.slice(0, max)}…` : value;
   return text
+    .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${JOIN}`)
+    .replace(/#(?=[\p{L}\p{N}_-])/gu, `#${JOIN}`)
+    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, `$1:${JOIN}//`)
+    .replace(/\bwww\./gi, `www${JOIN}.`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -7,6 +7,7 @@ import { runCollect } from './commands/collect.ts';
 import { runDemo } from './commands/demo.ts';
 import { runEnforce } from './commands/enforce.ts';
 import { processIo, type Io } from './commands/io.ts';
+import { terminalText } from './commands/terminal.ts';
 import { runPermissions } from './commands/permissions.ts';
 import { runRestore } from './commands/restore.ts';
 import { runRules } from './commands/rules.ts';
@@ -199,7 +200,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`dutybound: ${error.message}\n`);
+      io.stderr.write(terminalText(`dutybound: ${error.message}\n`));
       if (!error.problems.length && /Unknown|Missing|Not enough|Invalid values|Name a command/.test(error.message))
         io.stderr.write('Run dutybound --help for usage.\n');
       return EXIT.input;
@@ -207,7 +208,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
     // An internal error: nothing was revoked and the scan is not trustworthy; say so loudly.
     // The stack's frames only: its first lines repeat the message, which describeError has cleaned.
     const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : '';
-    io.stderr.write(`dutybound: internal error: ${describeError(error)}\n${frames}\n`);
+    io.stderr.write(terminalText(`dutybound: internal error: ${describeError(error)}\n${frames}\n`));
     return EXIT.input;
   }
 };

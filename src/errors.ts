@@ -10,9 +10,14 @@ export class InputError extends Error {
   }
 }
 
+/** Problems listed in an error's message; the rest are counted (all stay in `problems`). */
+export const MAX_PROBLEMS_LISTED = 1000;
+
 /** Several input problems found in one pass, reported together. */
-export const inputErrors = (what: string, problems: string[]): InputError =>
-  new InputError(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${problems.join('\n  ')}`, problems);
+export const inputErrors = (what: string, problems: string[]): InputError => {
+  const listed = problems.length > MAX_PROBLEMS_LISTED ? [...problems.slice(0, MAX_PROBLEMS_LISTED), `… and ${problems.length - MAX_PROBLEMS_LISTED} more`] : problems;
+  return new InputError(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${listed.join('\n  ')}`, problems);
+};
 
 /**
  * A failed request's message without what the answer carried: @kubernetes/client-node's

@@ -13,7 +13,7 @@ describe('aws config section', () => {
   });
 
   it('names the field and what was expected', () => {
-    expect(() => parseConfig({ aws: { accounts: ['12345'], organisation: {} } }, 'dutybound.yaml')).toThrow(/aws\.accounts\.0: expected a 12-digit AWS account id[\s\S]*aws\.organisation: unknown key "organisation"/);
+    expect(() => parseConfig({ aws: { accounts: ['12345'], organisation: {} } }, 'dutybound.yaml')).toThrow(/aws\.accounts\.0: expected a 12-digit AWS account id[\s\S]*aws: Unrecognized key: "organisation"/);
     expect(() => parseConfig({ aws: { exports: [{ account: '123456789012' }] } }, 'dutybound.yaml')).toThrow(/aws\.exports\.0\.authorizationDetails/);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, runBounded } from '../../test/fixtures/bounded.ts';
 import { loadLedger, loadPeople } from './index.ts';
+import { yamlListChunks } from './rows.ts';
 import { failure, scratch } from './test-helpers.ts';
 
 const { dir, write } = scratch('dutybound-hostile-');
@@ -63,7 +64,8 @@ describe('hostile list files', () => {
     expect(out).toMatch(/zero\.csv:1: syntax error: Max Record Size/);
   });
 
-  it('a 125,000-row CSV ledger loads (no spread of a large list into a call)', async () => {
+  // Large on purpose (the size that crashed): generous deadlines for a loaded machine.
+  it('a 125,000-row CSV ledger loads (no spread of a large list into a call)', { timeout: 180_000 }, async () => {
     const header = 'id,subject,system,target,privilege,start,end,approver,ticket';
     const rows = Array.from(
       { length: 125_000 },
@@ -75,16 +77,54 @@ describe('hostile list files', () => {
     expect(grants.at(-1)).toMatchObject({ id: 'GR-124999', source: 'large.csv:125001' });
   });
 
-  it('a 125,000-row ledger with a problem in every row reports them all, in line order', async () => {
+  it('a 125,000-row ledger with a problem in every row reports them all, in line order', { timeout: 180_000 }, async () => {
     const rows = Array.from({ length: 125_000 }, (_, index) => JSON.stringify({ id: `GR-${index}`, subject: 'nobody', system: 'aws', start: '2026-11-01T10:00:00Z', end: '2026-11-01T12:00:00Z' }));
     const path = write('bad-large.jsonl', rows.join('\n'));
     const error = await failure(loadLedger([path]));
     expect(error.problems).toHaveLength(125_000);
     expect(error.problems[124_999]).toMatch(/bad-large\.jsonl:125000: subject: expected an email or a principal id/);
+    // The message printed lists the first thousand and counts the rest.
+    expect(error.message.split('\n')).toHaveLength(1002);
+    expect(error.message).toMatch(/^ledger: 125000 problems\n[\s\S]*\n {2}… and 124000 more$/);
   });
 
   it('people: an unknown file is still an input error naming it', async () => {
     const error = await failure(loadPeople(join(dir, 'missing.yaml')));
     expect(error.problems[0]).toMatch(/missing\.yaml: file not found/);
+  });
+});
+
+describe('large YAML lists', () => {
+  const item = (index: number, subject = `user${index}@example.com`) =>
+    `- id: GR-${index}\n  subject: ${subject}\n  system: aws\n  target: "012345678901"\n  start: 2026-11-01T10:00:00Z\n  end: 2026-11-01T12:00:00Z\n`;
+
+  it('are cut into slices of whole items only when the shape is plain (no anchors, aliases, markers or top-level keys)', () => {
+    const text = `# ledger\n${Array.from({ length: 10 }, (_, index) => item(index)).join('\n')}`;
+    const chunks = yamlListChunks(text, 200, 0)!;
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
+    for (const chunk of chunks.slice(1)) {
+      expect(chunk.text.startsWith('- id: GR-')).toBe(true);
+      expect(text.split('\n')[chunk.firstLine - 1]).toBe(chunk.text.split('\n')[0]);
+    }
+    expect(yamlListChunks(`- &a {id: x}\n- *a\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`---\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`grants:\n${text}`, 200, 0)).toBeUndefined();
+    expect(yamlListChunks(`${text}extra: 1\n`, 200, 0)).toBeUndefined();
+    // Globs with stars are not aliases.
+    expect(yamlListChunks(`${text}- id: g\n  target: "arn:aws:iam::*:role/x"\n  privilege: prod-*\n`, 200, 0)).toBeDefined();
+  });
+
+  it('a YAML ledger past the slicing size loads a slice at a time, with the same lines', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => item(index, index === 29_000 ? 'nobody' : `user${index}@example.com`));
+    const path = write('large.yaml', rows.join(''));
+    expect(yamlListChunks(rows.join(''))?.length).toBeGreaterThan(8);
+    const error = await failure(loadLedger([path]));
+    // Item 29000 starts on line 29000 × 6 + 1; its subject is the next line.
+    expect(error.problems).toEqual([expect.stringMatching(/large\.yaml:174002: subject: expected an email or a principal id/)]);
+    rows[29_000] = item(29_000);
+    const grants = await loadLedger([write('large-ok.yaml', rows.join(''))]);
+    expect(grants).toHaveLength(30_000);
+    expect(grants.at(-1)?.source).toBe(`large-ok.yaml:${29_999 * 6 + 1}`);
   });
 });

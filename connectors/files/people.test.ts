@@ -71,6 +71,18 @@ describe('loadPeople', () => {
     expect(error.problems).toEqual([expect.stringMatching(/twice\.json:3: accounts\[0\]: github:acme\/x is also listed for a@example\.com at line 2$/)]);
   });
 
+  it('reports a glob of one person that matches an account listed for another, in either order', async () => {
+    const path = write(
+      'glob.yaml',
+      ['people:', '  - email: a@example.com', '    accounts: ["github:acme/*"]', '  - email: b@example.com', '    accounts: ["github:acme/bob", "github:other/bob"]', ''].join('\n'),
+    );
+    const error = await failure(loadPeople(path));
+    expect(error.problems).toEqual([expect.stringMatching(/glob\.yaml:3: accounts\[0\]: github:acme\/\* also matches github:acme\/bob, listed for b@example\.com at line 5$/)]);
+    // A glob that only matches its own person's accounts is fine.
+    const own = write('own.yaml', ['people:', '  - email: a@example.com', '    accounts: ["github:acme/*", "github:acme/alice"]', ''].join('\n'));
+    expect((await loadPeople(own)).people).toHaveLength(1);
+  });
+
   it('names a syntax error, a missing file and an unsupported format', async () => {
     const broken = write('broken.json', '{"people": [\n  {"email": "a@example.com",}\n]}\n');
     expect((await failure(loadPeople(broken))).problems).toEqual([expect.stringMatching(/broken\.json:2: syntax error/)]);

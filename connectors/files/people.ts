@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import type { OwnerRule, People, Person } from '../../src/model/index.ts';
+import { globMatcher } from '../../src/engine/glob.ts';
 import { email, principalPattern, text } from './fields.ts';
 import { displayPath, parseStructured, problem, readText, rowIssues, unknownField, withKnownFields } from './rows.ts';
 import { appendAll } from '../../src/model/collections.ts';
@@ -23,6 +24,19 @@ export const ownerSchema = z.strictObject({ principal: principalPattern(), owner
 
 const TOP_LEVEL = ['people', 'owners'];
 const isGlob = (pattern: string): boolean => /[*?[\]]/.test(pattern);
+
+/** A glob of one person that matches an account listed for another: the principal would have two people. */
+const globConflicts = (
+  path: string,
+  globs: readonly { glob: string; email: string; line: number; index: number }[],
+  exact: ReadonlyMap<string, { email: string; line: number }>,
+): string[] =>
+  globs.flatMap(({ glob, email, line, index }) => {
+    const matches = globMatcher(glob);
+    return [...exact]
+      .filter(([account, owner]) => owner.email !== email && matches(account))
+      .map(([account, owner]) => `${problem(path, line, `accounts[${index}]`, `${glob} also matches ${account}, listed for ${owner.email}`)} at line ${owner.line}`);
+  });
 
 /** Reads the people file (YAML or JSON): `people: [{ email, name?, accounts }]`, `owners: [{ principal, owner }]`. */
 export const loadPeople = async (path: string): Promise<People> => {
@@ -48,6 +62,7 @@ export const loadPeople = async (path: string): Promise<People> => {
       }
       const byEmail = new Map<string, number>();
       const byAccount = new Map<string, { email: string; line: number }>();
+      const globs: { glob: string; email: string; line: number; index: number }[] = [];
       for (const row of parsed.rowsAt(['people'])) {
         const result = personSchema.safeParse(row.value);
         if (!result.success) {
@@ -62,7 +77,7 @@ export const loadPeople = async (path: string): Promise<People> => {
         }
         byEmail.set(person.email, row.lineOf(['email']));
         person.accounts.forEach((account, index) => {
-          if (isGlob(account)) return;
+          if (isGlob(account)) return void globs.push({ glob: account, email: person.email, line: row.lineOf(['accounts', index]), index });
           const claimed = byAccount.get(account);
           if (claimed && claimed.email !== person.email)
             problems.push(
@@ -72,6 +87,7 @@ export const loadPeople = async (path: string): Promise<People> => {
         });
         people.push(Object.fromEntries(Object.entries(person).filter(([, value]) => value !== undefined)) as unknown as Person);
       }
+      appendAll(problems, globConflicts(path, globs, byAccount));
       for (const row of parsed.rowsAt(['owners'])) {
         const result = ownerSchema.safeParse(row.value);
         if (result.success) owners.push(result.data);

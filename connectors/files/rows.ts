@@ -83,9 +83,9 @@ export interface ParsedDocument {
 }
 
 /** Parses YAML, or JSON (YAML 1.2's JSON schema, plus JSON.parse for strictness), keeping positions. */
-export const parseStructured = (file: string, text: string, json: boolean, problems: string[]): ParsedDocument | undefined => {
+export const parseStructured = (file: string, text: string, json: boolean, problems: string[], lineOffset = 0): ParsedDocument | undefined => {
   const { parsed, problems: found } = parseYaml(text, { json });
-  for (const { line, message } of found) problems.push(problem(file, line, '', message));
+  for (const { line, message } of found) problems.push(problem(file, line + lineOffset, '', message));
   if (!parsed) return undefined;
   if (json) {
     try {
@@ -101,13 +101,17 @@ export const parseStructured = (file: string, text: string, json: boolean, probl
   }
   const { doc } = parsed;
   const root = doc.contents;
-  const line = (path: readonly PropertyKey[]): number => parsed.lineOf(path) ?? 1;
+  const lineOf = (path: readonly PropertyKey[], node?: unknown): number | undefined => {
+    const found = node === undefined ? parsed.lineOf(path) : parsed.lineOf(path, node);
+    return found === undefined ? undefined : found + lineOffset;
+  };
+  const line = (path: readonly PropertyKey[]): number => lineOf(path) ?? 1 + lineOffset;
   let value: unknown;
   try {
     value = parsed.plain(root, scalarAsText);
   } catch (error) {
     if (!(error instanceof AliasLimitError)) throw error;
-    problems.push(problem(file, error.line, '', error.message));
+    problems.push(problem(file, error.line + lineOffset, '', error.message));
     return undefined;
   }
   return {
@@ -123,8 +127,8 @@ export const parseStructured = (file: string, text: string, json: boolean, probl
       // The whole document was expanded once above within the alias budget; rows take their part of that value.
       const values = plain(value, path);
       return node.items.map((item, index) => {
-        const rowLine = parsed.lineOf([], item) ?? line(path);
-        return { value: Array.isArray(values) ? values[index] : undefined, line: rowLine, lineOf: (fieldPath) => parsed.lineOf(fieldPath, item) ?? rowLine };
+        const rowLine = lineOf([], item) ?? line(path);
+        return { value: Array.isArray(values) ? values[index] : undefined, line: rowLine, lineOf: (fieldPath) => lineOf(fieldPath, item) ?? rowLine };
       });
     },
   };
@@ -175,6 +179,11 @@ export async function* readListRows(file: string, options: ListReadOptions): Asy
   const { text, problem: unreadable } = await readText(file);
   if (text === undefined) return void problems.push(unreadable ?? `${displayPath(file)}: cannot be read`);
   const json = extension === '.json';
+  const chunks = json ? undefined : yamlListChunks(text);
+  if (chunks) {
+    for (const chunk of chunks) yield* parseStructured(file, chunk.text, false, problems, chunk.firstLine - 1)?.rowsAt([]) ?? [];
+    return;
+  }
   const parsed = parseStructured(file, text, json, problems);
   if (!parsed || parsed.value === undefined) return;
   if (!Array.isArray(parsed.value)) {
@@ -183,6 +192,44 @@ export async function* readListRows(file: string, options: ListReadOptions): Asy
   }
   yield* parsed.rowsAt([]);
 }
+
+/** A YAML list larger than this is parsed a slice of items at a time when its shape allows… */
+export const YAML_SLICED_ABOVE_BYTES = 4 * 1024 * 1024;
+/** …each slice about this large (a syntax tree takes some 80 times its text). */
+export const YAML_SLICE_BYTES = 512 * 1024;
+
+/**
+ * A large YAML list cut into slices of whole items, each a valid list on its own, so that a
+ * 50 MB ledger never becomes one syntax tree of gigabytes. Only for the plain shape a ledger
+ * has: a top-level block sequence (`- ` at column 0) with no anchors or aliases (which may
+ * reach across items), directives or document markers. Otherwise undefined: parse it whole.
+ */
+export const yamlListChunks = (text: string, sliceBytes = YAML_SLICE_BYTES, above = YAML_SLICED_ABOVE_BYTES): { text: string; firstLine: number }[] | undefined => {
+  if (text.length <= above || /^(---|\.\.\.|%)/m.test(text) || /(^|[\s[{,])[&*]\S/m.test(text)) return undefined;
+  const chunks: { text: string; firstLine: number }[] = [];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let seenItem = false;
+  for (let at = 0; at < text.length; ) {
+    const end = text.indexOf('\n', at);
+    const next = end < 0 ? text.length : end + 1;
+    const isItem = text[at] === '-' && (text[at + 1] === ' ' || text[at + 1] === '\n' || text[at + 1] === '\r' || at + 1 === text.length);
+    if (!seenItem && !isItem && !/^\s*(#.*)?$/.test(text.slice(at, next).trimEnd())) return undefined;
+    if (isItem) {
+      if (seenItem && at - start >= sliceBytes) {
+        chunks.push({ text: text.slice(start, at), firstLine: startLine });
+        start = at;
+        startLine = line;
+      }
+      seenItem = true;
+    } else if (seenItem && text[at] !== undefined && !/[\s#]/.test(text[at]!)) return undefined;
+    at = next;
+    line += 1;
+  }
+  chunks.push({ text: text.slice(start), firstLine: startLine });
+  return seenItem ? chunks : undefined;
+};
 
 /** Lines of a file as a stream, each with its number; a line past MAX_RECORD_BYTES is a problem and ends the read. */
 async function* fileLines(file: string, problems: string[]): AsyncGenerator<{ text: string; line: number }> {

@@ -29,6 +29,8 @@ export const shiftRowSchema = z.strictObject(
 const SHIFT_FIELDS = Object.keys(shiftRowSchema.shape);
 
 const DAY_MS = 86_400_000;
+/** Cut recurrences named in a coverage error; the rest are counted. */
+const MAX_CUTS_LISTED = 5;
 
 const shiftsOfFile = async (file: string, problems: string[]): Promise<Shift[]> => {
   const columns = unknownColumns(file, SHIFT_FIELDS, problems);
@@ -98,7 +100,7 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     try {
       const shifts = parseIcs(content, icsOptions(file, cut));
       const coverage: Coverage = cut.length
-        ? { system: 'schedule', target, status: 'partial', error: `${cut.length} recurrence${cut.length === 1 ? '' : 's'} cut short: ${cut.join('; ')}` }
+        ? { system: 'schedule', target, status: 'partial', error: `${cut.length} recurrence${cut.length === 1 ? '' : 's'} cut short: ${cut.slice(0, MAX_CUTS_LISTED).join('; ')}${cut.length > MAX_CUTS_LISTED ? `; … and ${cut.length - MAX_CUTS_LISTED} more` : ''}` }
         : { system: 'schedule', target, status: 'ok' };
       return { shifts, coverage, problems: [] };
     } catch (error) {

@@ -15,7 +15,7 @@ describe('github: config section', () => {
   it('names the field and what was expected on bad input', () => {
     expect(() => parseConfig({ github: { orgs: [] } }, 'dutybound.yaml')).toThrow(/github\.orgs: Too small/);
     expect(() => parseConfig({ github: { orgs: ['acme'], concurrency: 0 } }, 'dutybound.yaml')).toThrow(/github\.concurrency/);
-    expect(() => parseConfig({ github: { orgs: ['acme'], tokn: 'x' } }, 'dutybound.yaml')).toThrow(/github\.tokn: unknown key "tokn"/);
+    expect(() => parseConfig({ github: { orgs: ['acme'], tokn: 'x' } }, 'dutybound.yaml')).toThrow(/github: Unrecognized key: "tokn"/);
     expect(() => parseConfig({ github: { orgs: ['acme'], app: { appId: 1, privateKeyFile: 'k.pem' } } }, 'dutybound.yaml')).toThrow(/github\.app\.installationId/);
   });
 

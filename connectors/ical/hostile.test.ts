@@ -108,6 +108,19 @@ describe('ICS expansion is bounded and says when it was cut', () => {
     expect(cut).toEqual([expect.stringMatching(/^hostile\.ics:4: recurrence expansion stopped after 1,000,000 candidate instants/)]);
   });
 
+  it('the step bound holds for the whole file: many rare rules end as fast as one, each named, the coverage error capped', async () => {
+    const events = Array.from({ length: 300 }, (_, index) =>
+      ['BEGIN:VEVENT', `UID:e${index}`, 'ATTENDEE:mailto:a@example.com', 'DTSTART:20261102T090000Z', 'DTEND:20261102T170000Z', 'RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=3;BYMINUTE=7;BYSECOND=9', 'END:VEVENT'].join('\r\n'),
+    );
+    const text = calendar(...events);
+    const { cut } = await boundedParse(text);
+    expect(cut).toHaveLength(300);
+    const { write } = scratch('dutybound-ics-hostile-');
+    const { coverage } = await loadSchedules([write('rare.ics', text)], { now: new Date('2026-11-15T00:00:00Z') });
+    expect(coverage[0]?.status).toBe('partial');
+    expect(coverage[0]?.error).toMatch(/^300 recurrences cut short: .*; … and 295 more$/);
+  });
+
   it('a cut feed is a partial schedule source, not a complete one', async () => {
     const { write } = scratch('dutybound-ics-hostile-');
     const path = write('cut.ics', calendar('BEGIN:VEVENT', 'UID:x', 'ATTENDEE:mailto:a@example.com', 'DTSTART:16010101T000000Z', 'DTEND:16010101T000001Z', 'RRULE:FREQ=SECONDLY', 'END:VEVENT'));

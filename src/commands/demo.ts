@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { InputError } from '../errors.ts';
 import { FORMATS } from '../../reports/types.ts';
 import { runScan, SCAN_DEFAULT_OUT } from './scan.ts';
-import { write, type Io } from './io.ts';
+import { say, type Io } from './io.ts';
 
 // From src/commands (TypeScript) or dist/src/commands (compiled): the package's examples/demo.
 export const DEMO_DIR = fileURLToPath(
@@ -33,7 +33,7 @@ export const runDemo = async (options: { out?: string; quiet?: boolean }, io: Io
     loaded,
   );
   const html = written.find((path) => path.endsWith('.html'));
-  await write(
+  await say(
     io.stdout,
     `\nThe demo company's estate at ${report.now}: ${report.summary.findings} findings across ${new Set(report.findings.map((finding) => finding.rule)).size} rules.\n` +
       (html ? `Open ${html} in a browser to read the report.\n` : ''),

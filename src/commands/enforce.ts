@@ -1,10 +1,7 @@
 // `dutybound enforce (--plan | --apply)`: collect live, evaluate, plan, guard, and (with --apply
 // and enforce.enabled) revoke, with every step in the audit log and the plan in every report.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { basename } from 'node:path';
 import { connectors as registry } from '../../connectors/index.ts';
 import type { PrivilegeConnector, Revoker } from '../../connectors/types.ts';
 import { buildReport } from '../../reports/build.ts';
@@ -23,8 +20,10 @@ import { readInventoryFiles } from '../engine/inventory.ts';
 import { judge } from '../engine/judge.ts';
 import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
 import type { Inventory, System } from '../model/index.ts';
-import { ruleCatalogue } from '../rules/index.ts';
-import { stderrLogger, write, type Io } from './io.ts';
+import { effectiveCatalogue } from '../rules/index.ts';
+import type { Config } from '../config/schema.ts';
+import { say, stderrLogger, type Io } from './io.ts';
+import { prepareOutputDirectory, type OutputDirectory } from './output.ts';
 import { EXIT, parseNow, reportBasics, SCAN_DEFAULT_OUT } from './scan.ts';
 
 export const ENFORCE_EXIT = { ...EXIT, blocked: 4 } as const;
@@ -98,6 +97,8 @@ export const runEnforce = async (options: EnforceOptions, io: Io, deps: EnforceD
   const entries = readAuditLog(auditPath);
 
   const log = stderrLogger(io, { quiet: options.quiet });
+  // Before any collection: a run must not revoke and then find it cannot write its reports.
+  const output = await prepareOutputDirectory(options.out ?? SCAN_DEFAULT_OUT, io.cwd, REPORT_FILES.map((renderer) => renderer.fileName));
   const desired = await loadDesiredState(sourcePaths(config, { ledger: [], schedule: [] }, io.cwd), config, now, { baseDir: loaded.baseDir, log, env: io.env });
   const inventory = await readInventory(options, loaded, io, now, connectors);
   // Judged as a scan judges (nothing suppressed is planned); what rests on a source in doubt is
@@ -134,8 +135,8 @@ export const runEnforce = async (options: EnforceOptions, io: Io, deps: EnforceD
 
     const report = buildReport(reportBasics(now, withRegrantEvidence(findings, actions), [...inventory.coverage, ...desired.coverage], config));
     report.enforcement = { ...enforcementSection({ mode: options.apply ? 'apply' : 'plan', enabled: config.enforce.enabled, rules: plan.rules, actions, ...(guards.blocked ? { blocked: guards.blocked } : {}), reconciled }), auditLog: auditPath };
-    const written = await writeReports(report, options, io);
-    await write(io.stdout, summarize(actions, guards.blocked?.reason, reconciled, written));
+    const written = await writeReports(report, output, config);
+    await say(io.stdout, summarize(actions, guards.blocked?.reason, reconciled, written));
     const exitCode = options.plan ? ENFORCE_EXIT.clean : applyExitCode(actions, guards.blocked !== undefined, guards.coverageBlocked || !report.complete);
     return { exitCode, report, actions };
   } finally {
@@ -162,21 +163,11 @@ const applyExitCode = (actions: readonly EnforceAction[], wholeBlocked: boolean,
   return ENFORCE_EXIT.clean;
 };
 
-const writeReports = async (report: Report, options: EnforceOptions, io: Io): Promise<string[]> => {
-  const dir = resolve(io.cwd, options.out ?? SCAN_DEFAULT_OUT);
-  await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`--out ${options.out}: cannot use it as the report directory (${error.code ?? error.message})`);
-  });
-  const paths: string[] = [];
-  for (const renderer of FORMATS.map((format) => renderers.get(format)!)) {
-    const path = join(dir, renderer.fileName);
-    const stream = createWriteStream(path);
-    await renderer.render(report, stream, { rules: ruleCatalogue });
-    await finished(stream.end());
-    paths.push(path);
-  }
-  return paths;
-};
+const REPORT_FILES = FORMATS.map((format) => renderers.get(format)!);
+
+/** Every report through the output directory checked before collection: temporary files, renamed together. */
+const writeReports = (report: Report, output: OutputDirectory, config: Config): Promise<string[]> =>
+  output.writeAll(REPORT_FILES.map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, { rules: effectiveCatalogue(config.rules.severity) }) })));
 
 const summarize = (actions: readonly EnforceAction[], blocked: string | undefined, reconciled: readonly Reconciled[], written: readonly string[]): string => {
   const lines: string[] = [];

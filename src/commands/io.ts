@@ -1,6 +1,7 @@
 // What a command gets from the CLI: streams, working directory, environment, a logger.
 import type { Writable } from 'node:stream';
 import type { Logger } from '../../connectors/types.ts';
+import { terminalText } from './terminal.ts';
 
 export interface Io {
   stdout: Writable;
@@ -18,14 +19,18 @@ export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.st
  */
 export const stderrLogger = (io: Io, { quiet = false, verbose = false, progress = false } = {}): Logger => ({
   info: (message) => {
-    if (!quiet) io.stderr.write(`dutybound: ${message}\n`);
+    if (!quiet) io.stderr.write(terminalText(`dutybound: ${message}\n`));
   },
-  warn: (message) => io.stderr.write(`dutybound: warning: ${message}\n`),
+  warn: (message) => io.stderr.write(terminalText(`dutybound: warning: ${message}\n`)),
   debug: (message) => {
-    if (verbose) io.stderr.write(`dutybound: ${message}\n`);
+    if (verbose) io.stderr.write(terminalText(`dutybound: ${message}\n`));
   },
   ...(!quiet && (progress || (io.stderr as { isTTY?: boolean }).isTTY === true) ? { progress: (message: string) => void io.stderr.write(`dutybound: ${message}\n`) } : {}),
 });
 
+/** Writes data as is (a report, an inventory): for messages to people, use `say`. */
 export const write = (stream: Writable, text: string): Promise<void> =>
   new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+
+/** Writes a message for people (a summary, validation results): control characters made inert. */
+export const say = (stream: Writable, text: string): Promise<void> => write(stream, terminalText(text));

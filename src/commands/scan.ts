@@ -1,9 +1,5 @@
 // `dutybound scan`: config → desired state + inventory → findings → reports → exit code.
-import { mkdir } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { basename } from 'node:path';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
 import { FORMATS, type Format, type Report } from '../../reports/types.ts';
@@ -28,7 +24,8 @@ import { scanEnforcement } from '../enforce/index.ts';
 import { VERSION } from '../version.ts';
 import { scanDeadline } from '../../connectors/network.ts';
 import type { Logger } from '../../connectors/types.ts';
-import { stderrLogger, write, type Io } from './io.ts';
+import { say, stderrLogger, type Io } from './io.ts';
+import { prepareOutputDirectory } from './output.ts';
 import { appendAll } from '../model/collections.ts';
 
 export interface ScanOptions {
@@ -168,6 +165,9 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
     { ...(options.state !== undefined ? { state: fromCli(options.state) } : {}), ...(options.baseline !== undefined ? { baseline: fromCli(options.baseline) } : {}) },
     now,
   );
+  // After the inputs (bad input creates nothing), before any collection: a scan must not run
+  // for an hour and then find it cannot write.
+  const output = options.out === '-' ? undefined : await prepareOutputDirectory(options.out, io.cwd, formats.map((format) => renderers.get(format)!.fileName));
 
   let inventory: Inventory;
   if (read) {
@@ -203,30 +203,18 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
   });
   const { report, commit } = withHistory(history, config.suppressions.length ? withSuppressions(built, suppression) : built, inventory);
 
-  const written: string[] = [];
   const context = { rules: effectiveCatalogue(config.rules.severity), locate: ledgerLocator(desired.grants, io.cwd) };
-  if (options.out === '-') {
-    await renderers.get(formats[0]!)!.render(report, io.stdout, context);
-  } else {
-    const dir = resolve(io.cwd, options.out);
-    await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`--out ${options.out}: cannot use it as the report directory (${error.code ?? error.message})`);
-    });
-    for (const format of formats) {
-      const renderer = renderers.get(format)!;
-      const path = join(dir, renderer.fileName);
-      const stream: Writable = createWriteStream(path);
-      await renderer.render(report, stream, context);
-      stream.end();
-      await finished(stream);
-      written.push(path);
-    }
+  let written: string[] = [];
+  if (!output) await renderers.get(formats[0]!)!.render(report, io.stdout, context);
+  else {
+    const files = formats.map((format) => renderers.get(format)!);
+    written = await output.writeAll(files.map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, context) })));
   }
   commit();
   if (options.evidence) appendAll(written, await writeEvidence(options.evidence, io.cwd, evidence, report.now));
   const exitCode = exitCodeOf(report, options);
   const summaryStream = options.out === '-' ? io.stderr : io.stdout;
-  await write(summaryStream, summarize(report, written));
+  await say(summaryStream, summarize(report, written));
   return { report, exitCode, written };
 };
 

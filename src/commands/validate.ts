@@ -4,7 +4,7 @@ import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engin
 import { dutyWindow } from '../engine/duty.ts';
 import { dutySummary } from './duty-summary.ts';
 import { EXIT, parseNow } from './scan.ts';
-import { stderrLogger, write, type Io } from './io.ts';
+import { say, stderrLogger, type Io } from './io.ts';
 
 export interface ValidateOptions {
   config?: string;
@@ -26,9 +26,9 @@ export const runValidate = async (options: ValidateOptions, io: Io): Promise<num
     `schedule: ${state.shifts.length} shifts in ${schedules.size} schedule${schedules.size === 1 ? '' : 's'}${schedules.size ? ` (${[...schedules].sort().join(', ')})` : ''}`,
     ...dutySummary(state, dutyWindow(now), Boolean(options.people ?? config.people)),
     `people: ${state.people.people.length} people, ${state.people.owners.length} owner rules`,
-    ...failed.map((row) => `UNREADABLE ${row.system}:${row.target} — ${row.error ?? row.status}`),
+    ...failed.map((row) => `${row.status === 'partial' ? 'PARTLY READ' : 'UNREADABLE'} ${row.system}:${row.target} — ${row.error ?? row.status}`),
     ...unknownScheduleWarnings(state).map((warning) => `WARNING ${warning}`),
   ];
-  await write(io.stdout, `${lines.join('\n')}\n`);
+  await say(io.stdout, `${lines.join('\n')}\n`);
   return failed.length ? EXIT.incomplete : EXIT.clean;
 };

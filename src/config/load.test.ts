@@ -104,7 +104,7 @@ describe('config', () => {
         return caught as InputError;
       }
     })();
-    expect(error?.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^line 3: rules\.graceMinutes: expected number/), 'line 4: rulez: unknown key "rulez"']));
+    expect(error?.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^line 3: rules\.graceMinutes: expected number/), 'line 4: (root): Unrecognized key: "rulez"']));
   });
 
   it('refuses a config that is not a regular file', () => {

@@ -28,16 +28,13 @@ export const DEFAULT_CONFIG_FILES = ['dutybound.yaml', 'dutybound.yml', 'dutybou
 /** Line of a path in the document read, when known. */
 export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
 
-/** `line 4: rules.graceMinutes: expected number, received string` — zod issues as one line each (unknown keys one each). */
+/** `line 4: rules.graceMinutes: expected number, received string` — zod issues as one line each. */
 export const formatZodIssues = (error: z.ZodError, prefix = '', lineOf?: LineOf): string[] =>
-  error.issues.flatMap((issue) => {
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
-    return paths.map((issuePath) => {
-      const path = [prefix, ...issuePath.map(String)].filter(Boolean).join('.');
-      const message = issue.code === 'unrecognized_keys' ? `unknown key "${String(issuePath.at(-1))}"` : issue.message.replace(/^Invalid input: /, '');
-      const line = lineOf?.(issuePath);
-      return `${line === undefined ? '' : `line ${line}: `}${path || '(root)'}: ${message}`;
-    });
+  error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    // An unknown key is on the key's own line.
+    const line = lineOf?.(issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path);
+    return `${line === undefined ? '' : `line ${line}: `}${path || '(root)'}: ${issue.message.replace(/^Invalid input: /, '')}`;
   });
 
 /**

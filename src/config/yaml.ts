@@ -39,7 +39,7 @@ export interface ParsedYaml {
 }
 
 export const documentTooLarge = (bytes: number, limit = MAX_DOCUMENT_BYTES): string =>
-  `document too large: over ${Math.floor(bytes / 1024 / 1024)} MiB, the limit for a YAML, JSON or ICS document is ${limit / 1024 / 1024} MiB (use CSV or JSON lines for a larger ledger)`;
+  `document too large: over ${Math.floor(bytes / 1024 / 1024)} MiB, the limit is ${limit / 1024 / 1024} MiB (a ledger that large: CSV or JSON lines, read as a stream)`;
 
 /** Parses YAML (or JSON: YAML 1.2's JSON schema) with positions; syntax problems come back with their lines. */
 export const parseYaml = (text: string, { json = false } = {}): { parsed?: ParsedYaml; problems: YamlProblem[] } => {

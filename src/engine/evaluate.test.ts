@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { at, credential, daysAgo, entitlement, grant, NOW, principal, rulesOf, run, shift } from '../../test/fixtures/builders.ts';
+import { at, credential, daysAgo, entitlement, grant, NOW, principal, rulesOf, run, scenarioConfig, shift } from '../../test/fixtures/builders.ts';
+import { evaluateScan } from './evaluate.ts';
 
 const role = principal({ id: 'aws:arn:aws:iam::111111111111:role/deployer', kind: 'role', human: false, name: 'deployer', email: undefined });
 const roleAdmin = entitlement({ principal: role.id });
@@ -197,5 +198,27 @@ describe('findings', () => {
       now: NOW,
     });
     expect(findings.map((finding) => finding.rule)).toEqual(['revoked-grant', 'standing-privilege', 'stale-credential', 'unused-credential', 'unused-privilege']);
+  });
+});
+
+describe('findings that depend on duty data not read', () => {
+  const scenario = (shifts: ReturnType<typeof shift>[] = []) => ({
+    inventory: { principals: [principal()], entitlements: [entitlement()], credentials: [] },
+    grants: [grant({ onCall: 'platform' }), grant({ id: 'G-0', start: at(-600), end: at(-120) })],
+    shifts,
+    people: { people: [], owners: [] },
+    config: scenarioConfig(),
+    now: new Date(NOW),
+  });
+  it('are unverifiable, not findings, while the schedule is in doubt', () => {
+    const { findings, unverifiable } = evaluateScan({ ...scenario(), scheduleInDoubt: (schedule) => schedule === 'platform' });
+    expect(findings.map((finding) => finding.rule)).toEqual([]);
+    // Had the on-call grant covered, nothing would fire: the expired grant's finding depends on the schedule too.
+    expect(unverifiable).toEqual([expect.objectContaining({ rule: 'expired-grant', principal: entitlement().principal, schedule: 'platform', message: expect.stringMatching(/Not verified: the shifts of schedule platform could not all be read\.$/) })]);
+  });
+  it('are findings when the schedule was read, and nothing when the shift covers now', () => {
+    expect(evaluateScan({ ...scenario(), scheduleInDoubt: () => false }).findings.map((finding) => finding.rule)).toEqual(['expired-grant']);
+    const onDuty = evaluateScan({ ...scenario([shift({ schedule: 'platform', start: at(-60), end: at(60) })]), scheduleInDoubt: () => true });
+    expect(onDuty).toEqual({ findings: [], unverifiable: [] });
   });
 });

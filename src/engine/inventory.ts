@@ -1,10 +1,14 @@
 // Inventory files: read (several merged, coverage kept) and written (deterministically).
-import { readFile } from 'node:fs/promises';
 import { formatZodIssues } from '../config/load.ts';
+import { parseYaml } from '../config/yaml.ts';
+import { readText } from '../../connectors/files/rows.ts';
 import { InputError, inputErrors } from '../errors.ts';
 import { emptyInventory, type Credential, type Entitlement, type Inventory, type Principal } from '../model/index.ts';
 import { inventorySchema } from '../model/schema.ts';
 import { appendAll } from '../model/collections.ts';
+
+/** The largest inventory file read (a JavaScript string holds at most about 512 MiB). */
+export const MAX_INVENTORY_BYTES = 500 * 1024 * 1024;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -39,9 +43,15 @@ export const parseInventory = (text: string, file: string): Inventory => {
   }
   const result = inventorySchema.safeParse(raw);
   if (!result.success) {
-    const problems = formatZodIssues(result.error);
+    // Positions are worth a second parse only when there is something to point at.
+    const { parsed } = parseYaml(text, { json: true });
+    const problems = formatZodIssues(result.error, '', parsed ? (path) => parsed.lineOf(path) : undefined);
     throw inputErrors(file, problems.length > 20 ? [...problems.slice(0, 20), `… and ${problems.length - 20} more`] : problems);
   }
+  if (!result.data.coverage.length)
+    throw inputErrors(file, [
+      'coverage: empty — an inventory that covers nothing proves nothing (expected one row per system and target read, as `dutybound collect` writes)',
+    ]);
   return result.data as Inventory;
 };
 
@@ -49,9 +59,9 @@ export const parseInventory = (text: string, file: string): Inventory => {
 export const readInventoryFiles = async (paths: readonly string[], collectedAt: string, onCollectedAt?: (times: string[]) => void): Promise<Inventory> => {
   const parts = await Promise.all(
     paths.map(async (path) => {
-      const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new InputError(`${path}: cannot read inventory file (${error.code ?? error.message})`);
-      });
+      // Bounded: /dev/zero or an endless pipe is an input error, not all of memory.
+      const { text, problem } = await readText(path, MAX_INVENTORY_BYTES);
+      if (text === undefined) throw new InputError(`cannot read inventory file: ${problem ?? path}`);
       return parseInventory(text, path);
     }),
   );

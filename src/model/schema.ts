@@ -1,4 +1,5 @@
-// zod schemas of the inventory file contract (`--inventory`, written by `collect`).
+// zod schemas of the inventory file contract (`--inventory`, written by `collect`). Strict:
+// an unknown key (a typo such as `privilaged`) is an input error, never silently dropped.
 import { z } from 'zod';
 import { LEVELS, SYSTEMS } from './index.ts';
 import { parseIsoWithOffset } from './time.ts';
@@ -9,7 +10,7 @@ export const isoTime = z.string().refine((value) => parseIsoWithOffset(value) !=
 const system = z.enum(SYSTEMS);
 const lastUsed = isoTime.nullable().optional();
 
-export const principalSchema = z.object({
+export const principalSchema = z.strictObject({
   id: z.string().min(1),
   system,
   target: z.string(),
@@ -25,7 +26,7 @@ export const principalSchema = z.object({
   lastUsedAt: lastUsed,
 });
 
-export const entitlementSchema = z.object({
+export const entitlementSchema = z.strictObject({
   principal: z.string().min(1),
   system,
   target: z.string(),
@@ -41,7 +42,7 @@ export const entitlementSchema = z.object({
   ref: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const credentialSchema = z.object({
+export const credentialSchema = z.strictObject({
   id: z.string().min(1),
   system,
   target: z.string(),
@@ -58,7 +59,7 @@ export const credentialSchema = z.object({
 });
 
 export const coverageSchema = z
-  .object({
+  .strictObject({
     system: z.string().min(1),
     target: z.string(),
     status: z.enum(['ok', 'partial', 'failed']),
@@ -67,7 +68,7 @@ export const coverageSchema = z
   })
   .refine((row) => row.status === 'ok' || Boolean(row.error), { message: 'a partial or failed coverage row needs an error saying what was not read', path: ['error'] });
 
-export const inventorySchema = z.object({
+export const inventorySchema = z.strictObject({
   schemaVersion: z.literal(1, { message: 'expected schemaVersion 1' }),
   collectedAt: isoTime,
   coverage: z.array(coverageSchema).default([]),

@@ -2,8 +2,22 @@
 
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
+/** Recently parsed values (a ledger repeats its times): milliseconds, or NaN for "not a time". */
+const recent = new Map<string, number>();
+const RECENT_MAX = 4096;
+
 /** The instant of an ISO 8601 time with an offset, or undefined when it is not one (or not a real date). */
 export const parseIsoWithOffset = (value: string): Date | undefined => {
+  let ms = recent.get(value);
+  if (ms === undefined) {
+    ms = parseUncached(value)?.getTime() ?? NaN;
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(value, ms);
+  }
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+};
+
+const parseUncached = (value: string): Date | undefined => {
   const match = ISO_WITH_OFFSET.exec(value.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second = '00', fraction = '', zulu, sign, offsetHours, offsetMinutes = '00'] = match;

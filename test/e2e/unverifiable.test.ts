@@ -1,7 +1,7 @@
 // Missing duty data is not "nobody is on call": with the demo's schedule feed unreachable, the
 // findings that depend on it are listed as unverifiable under its coverage row, never reported.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ const scan = async (schedule: string) => {
   const out = mkdtempSync(join(tmpdir(), 'dutybound-unverifiable-'));
   const args = ['--inventory', join(demo, 'inventory.json'), '--ledger', join(demo, 'grants.yaml'), '--schedule', schedule, '--people', join(demo, 'people.yaml')];
   const run = await cli(['scan', ...args, '--now', NOW, '--out', out, '--quiet']);
+  expect(existsSync(join(out, 'report.json')), `${run.code}\n${run.stdout}\n${run.stderr}`).toBe(true);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
     findings: { id: string; rule: string }[];
     coverage: { system: string; status: string; unverifiable?: { id: string; rule: string; schedule?: string }[] }[];
@@ -43,7 +44,7 @@ const scan = async (schedule: string) => {
 };
 
 describe('a schedule source that failed', () => {
-  it('turns the off-call findings that depend on it into unverifiable entries under its coverage row', async () => {
+  it('turns the off-call findings that depend on it into unverifiable entries under its coverage row', { timeout: 120_000 }, async () => {
     const read = await scan(join(demo, 'oncall.ics'));
     const offCall = read.report.findings.filter((finding) => finding.rule === 'off-call');
     expect(offCall.length).toBeGreaterThan(0);
