@@ -4,6 +4,7 @@
 import { describeError } from '../../src/errors.ts';
 import { readCapped, TargetNetwork, withRetries, type NetworkSettings } from '../network.ts';
 import type { Logger } from '../types.ts';
+import { conditionalHeaders, type FeedCache } from './cache.ts';
 
 export const isFeedUrl = (path: string): boolean => /^(https?|webcals?):\/\//i.test(path);
 
@@ -57,6 +58,8 @@ const decodeSafely = (segment: string): string => {
 
 export interface FeedOptions {
   network?: NetworkSettings;
+  /** Where feeds are kept between runs (`ical.cacheDir`): ETag / Last-Modified are sent, a 304 reuses the copy. */
+  cache?: FeedCache;
   /** The scan's deadline. */
   signal?: AbortSignal;
   log?: Logger;
@@ -92,18 +95,30 @@ export const fetchFeed = async (url: string, options: FeedOptions = {}): Promise
     target.password = '';
   }
   const net = new TargetNetwork(`schedule ${shown}`, options.network, options.log, options.signal);
+  const cached = options.cache?.get(url);
   net.started();
   try {
-    const body = await withRetries(net, 'GET', async (signal) => {
-      const response = await fetch(target, { signal, headers });
+    const answer = await withRetries(net, 'GET', async (signal) => {
+      const response = await fetch(target, { signal, headers: { ...headers, ...conditionalHeaders(cached) } });
+      if (response.status === 304 && cached) {
+        await response.body?.cancel();
+        return undefined;
+      }
       if (!response.ok) {
         await response.body?.cancel();
         throw new FeedStatus(response.status, response.statusText, response.headers.get('retry-after'));
       }
-      return readCapped(response.body, net.maxBytes);
+      const validators = { etag: response.headers.get('etag') ?? undefined, lastModified: response.headers.get('last-modified') ?? undefined };
+      return { body: await readCapped(response.body, net.maxBytes), ...validators };
     });
     net.done();
-    return { text: body.toString('utf8').replace(/^\uFEFF/, '') };
+    if (!answer) {
+      options.log?.debug(`schedule ${shown}: not modified since the cached copy`);
+      return { text: cached!.text };
+    }
+    const text = answer.body.toString('utf8').replace(/^\uFEFF/, '');
+    if (options.cache && (answer.etag || answer.lastModified)) options.cache.put(url, { text, etag: answer.etag, lastModified: answer.lastModified });
+    return { text };
   } catch (error) {
     net.done('failed');
     return { error: redact(describeError(error)) };

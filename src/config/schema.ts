@@ -53,6 +53,10 @@ const icalSchema = z
       .optional()
       .describe('Regular expression (RE2 syntax, linear time: no lookarounds or backreferences) applied to an event SUMMARY when it has no ATTENDEE mailto:, with a named group `email` (e.g. "On call: (?<email>\\\\S+@\\\\S+)").'),
     personDomain: z.string().optional().describe('Appended as @domain when the pattern captures a bare user name in a group `user`.'),
+    cacheDir: z
+      .string()
+      .optional()
+      .describe('Directory keeping each feed URL\'s last copy with its ETag and Last-Modified between runs (files named by the URL\'s sha256): an unchanged feed answers 304 and the copy is used.'),
   })
   .strict()
   .prefault({});

@@ -2,6 +2,7 @@
 // source connectors. Malformed input throws InputError; an unreachable feed is a coverage row.
 import { basename } from 'node:path';
 import { loadLedger, loadPeople, loadSchedules } from '../../connectors/files/index.ts';
+import { feedCache } from '../../connectors/ical/cache.ts';
 import { ledgerSources } from '../../connectors/index.ts';
 import { silentLogger, type Logger, type LedgerResult } from '../../connectors/types.ts';
 import { resolvePath } from '../config/load.ts';
@@ -71,7 +72,12 @@ export const loadDesiredState = async (
   now: Date,
   context: SourceContext & DutyOptions = { baseDir: process.cwd(), log: silentLogger },
 ): Promise<DesiredState> => {
-  const feed = { ...(config.network ? { network: config.network } : {}), signal: context.signal, log: context.log };
+  const feed = {
+    ...(config.network ? { network: config.network } : {}),
+    ...(config.ical.cacheDir ? { cache: feedCache(resolvePath(context.baseDir, config.ical.cacheDir)) } : {}),
+    signal: context.signal,
+    log: context.log,
+  };
   const settled = await Promise.allSettled([
     loadLedger([...paths.ledger]),
     loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain, feed }),
