@@ -3,7 +3,7 @@
 // rate-limit headers and whose errors never carry the token.
 import type { z } from 'zod';
 import pLimit from 'p-limit';
-import { describeError, InputError } from '../src/errors.ts';
+import { describeError, InputError, registerSecret, withoutSecrets } from '../src/errors.ts';
 import type { Coverage, Shift } from '../src/model/index.ts';
 import type { Logger } from './types.ts';
 
@@ -63,6 +63,7 @@ export const dutyCoverage = (source: string, name: string, error?: string, notes
 export const tokenFrom = (env: NodeJS.ProcessEnv, name: string, source: string, what: string): string => {
   const token = env[name];
   if (!token) throw new InputError(`${source}: environment variable ${name} is not set (${what})`);
+  registerSecret(token);
   return token;
 };
 
@@ -210,7 +211,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       }
       noteBudget(response.headers);
       if (response.ok) return (await response.json()) as unknown;
-      const detail = redact(answerDetail(await response.text()));
+      const detail = withoutSecrets(redact(answerDetail(await response.text())));
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < maxRetries) {
         // 429 says how long in ratelimit-reset or Retry-After; a 503 may say it in Retry-After.

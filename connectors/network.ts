@@ -9,11 +9,12 @@ export const networkSchema = z
     requestTimeoutSeconds: z
       .number()
       .positive()
+      .max(3600, { error: 'at most 3600 (an hour per request)' })
       .default(30)
       .describe('Longest one request may take, from connecting to the last byte of its answer; past it the attempt fails (and may be retried).'),
-    connectTimeoutSeconds: z.number().positive().default(10).describe('Longest wait for a connection to an AWS endpoint (elsewhere the request deadline bounds connecting too).'),
+    connectTimeoutSeconds: z.number().positive().max(600, { error: 'at most 600' }).default(10).describe('Longest wait for a connection to an AWS endpoint (elsewhere the request deadline bounds connecting too).'),
     retries: z.number().int().min(0).max(10).default(3).describe('Retries of one request after a timeout, a reset connection, a 5xx or a 429 (AWS throttling: aws.maxAttempts).'),
-    retryDelaySeconds: z.number().min(0).default(1).describe('First wait before a retry; it doubles with each retry of the same request (a Retry-After header wins).'),
+    retryDelaySeconds: z.number().min(0).max(600, { error: 'at most 600' }).default(1).describe('First wait before a retry; it doubles with each retry of the same request (a Retry-After header wins).'),
     retryBudget: z
       .number()
       .int()

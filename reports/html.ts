@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS, no scripts, nothing fetched), rendered from templates/*.hbs.
 import { existsSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { inertStrings } from '../src/commands/terminal.ts';
 import { SEVERITIES } from '../src/model/index.ts';
 import type { Coverage, Finding, Severity } from '../src/model/index.ts';
 import type { RuleMeta } from '../src/rules/types.ts';
@@ -85,7 +86,9 @@ const headView = (report: Report, rules: readonly RuleMeta[], titles: ReadonlyMa
 export const htmlRenderer = {
   format: 'html',
   fileName: 'report.html',
-  async render(report, out, context) {
+  async render(given, out, context) {
+    // Control characters from data (an OSC 8 link in a grant id) are shown, not written raw.
+    const report = inertStrings(given);
     const t = templates();
     const titles = new Map(context.rules.map((r) => [r.id as string, r.title]));
     const view = headView(report, context.rules, titles);

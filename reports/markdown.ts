@@ -5,6 +5,7 @@ import { ageText, historyMarkdown } from './history-markdown.ts';
 import { enforcementMarkdown } from './enforcement.ts';
 import { write } from './stream.ts';
 import type { Renderer, Report } from './types.ts';
+import { terminalText } from '../src/commands/terminal.ts';
 
 /** GitHub rejects a step summary of 1 MiB or more; stay below with room to spare. */
 export const MAX_SUMMARY_BYTES = 1024 * 1024 - 1024;
@@ -27,7 +28,7 @@ const JOIN = '\u2060';
  */
 export const escapeCell = (value: string | null | undefined, max = MAX_CELL_CHARS): string => {
   if (value === null || value === undefined || value === '') return '—';
-  const text = value.length > max ? `${value.slice(0, max)}…` : value;
+  const text = terminalText((value.length > max ? `${value.slice(0, max)}…` : value).replace(/\r\n?/g, '\n'));
   return text
     .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${JOIN}`)
     .replace(/#(?=[\p{L}\p{N}_-])/gu, `#${JOIN}`)

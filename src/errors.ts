@@ -40,10 +40,27 @@ const withoutResponse = (error: Error): string => {
 };
 
 /** Message of an unknown thrown value, with its cause chain (never a failed answer's headers or body). */
-export const describeError = (error: unknown): string => {
+/** Credentials dutybound holds (tokens it read): never shown, even when an API echoes one back. */
+const secrets = new Set<string>();
+
+/** Remember a credential so that no message shows it (short values would mask ordinary words). */
+export const registerSecret = (value: string | undefined): void => {
+  if (value && value.length >= 8) secrets.add(value);
+};
+
+/** The text with every registered credential replaced by `***`. */
+export const withoutSecrets = (text: string): string => {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, '***');
+  return out;
+};
+
+export const describeError = (error: unknown): string => withoutSecrets(describeErrorText(error));
+
+const describeErrorText = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);
   const message = withoutResponse(error);
-  const cause = error.cause === undefined ? '' : describeError(error.cause);
+  const cause = error.cause === undefined ? '' : describeErrorText(error.cause);
   // A wrapper that already quotes its cause's message does not repeat it.
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 };

@@ -228,3 +228,31 @@ describe('loadLedger: onCall with an escalation level', () => {
     expect(error.problems).toEqual([`${path}:6: onCall: expected a schedule name or { schedule, maxLevel }`, `${path}:12: onCall: expected a schedule name or { schedule, maxLevel }`]);
   });
 });
+
+describe('loadLedger: a field given twice is refused, never resolved by position', () => {
+  const row = 'JIT-1,carla@example.com,aws,123456789012,IAMFullAccess,2026-11-15T08:00:00Z,2026-11-15T20:00:00Z,2026-11-15T14:00:00Z,lead@example.com,OPS-1';
+
+  it('refuses a CSV column named twice (an empty second revokedAt would undo the revocation)', async () => {
+    const path = write('twice.csv', `id,subject,system,target,privilege,start,end,revokedAt,approver,ticket,revokedAt\n${row},\n`);
+    const error = await failure(loadLedger([path]));
+    expect(error.problems).toContainEqual(expect.stringMatching(/twice\.csv:1: revokedAt: column appears twice in the header/));
+  });
+
+  it('refuses a JSON line with a key written twice', async () => {
+    const grant = { id: 'JIT-1', subject: 'carla@example.com', system: 'aws', privilege: 'IAMFullAccess', start: '2026-11-15T08:00:00Z', end: '2026-11-15T20:00:00Z', revokedAt: '2026-11-15T14:00:00Z' };
+    const line = JSON.stringify(grant).replace(/}$/, ',"revokedAt":null}');
+    const path = write('twice.jsonl', `${JSON.stringify({ ...grant, id: 'JIT-0' })}\n${line}\n`);
+    const error = await failure(loadLedger([path]));
+    expect(error.problems).toEqual([expect.stringMatching(/twice\.jsonl:2: revokedAt: written twice in one object/)]);
+  });
+});
+
+describe('duplicateJsonKey', () => {
+  it('finds a key written twice at any depth, and is not fooled by keys inside strings', async () => {
+    const { duplicateJsonKey } = await import('./rows.ts');
+    expect(duplicateJsonKey('{"a":1,"b":{"c":2,"c":3}}')).toBe('c');
+    expect(duplicateJsonKey('{"a":1,"b":[{"a":2},{"a":3}]}')).toBeUndefined();
+    expect(duplicateJsonKey('{"reason":"fix: \\"a\\": b","a":"\\\\","x":"\\"a\\":"}')).toBeUndefined();
+    expect(duplicateJsonKey('{"a\\u0062":1,"ab":2}')).toBe('ab');
+  });
+});

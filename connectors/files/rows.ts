@@ -257,12 +257,46 @@ async function* fileLines(file: string, problems: string[]): AsyncGenerator<{ te
   if (pending) yield { text: pending.replace(/\r$/, ''), line: line + 1 };
 }
 
+/**
+ * The first key written twice in one object of `text` (already valid JSON), if any. JSON.parse keeps
+ * the last, so `"revokedAt": "…", …, "revokedAt": null` would silently undo a revocation.
+ */
+export const duplicateJsonKey = (text: string): string | undefined => {
+  const objects: (Set<string> | undefined)[] = [];
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '{') objects.push(new Set());
+    else if (char === '[') objects.push(undefined);
+    else if (char === '}' || char === ']') objects.pop();
+    else if (char === '"') {
+      let end = index + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (/\s/.test(text[next] ?? '')) next++;
+      const keys = objects.at(-1);
+      if (text[next] === ':' && keys) {
+        const key = JSON.parse(text.slice(index, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      index = end;
+    }
+  }
+  return undefined;
+};
+
 async function* jsonLineRows(file: string, problems: string[]): AsyncGenerator<Row> {
   for await (const { text, line } of fileLines(file, problems)) {
     const source = line === 1 ? text.replace(/^\uFEFF/, '') : text;
     if (!source.trim()) continue;
     try {
-      yield { value: numbersAsText(JSON.parse(source)), line, lineOf: () => line };
+      const value = JSON.parse(source) as unknown;
+      const repeated = duplicateJsonKey(source);
+      if (repeated !== undefined) {
+        problems.push(problem(file, line, repeated, 'written twice in one object (which one counts would be a guess)'));
+        continue;
+      }
+      yield { value: numbersAsText(value), line, lineOf: () => line };
     } catch (error) {
       const message = ((error as Error).message.split('\n')[0] ?? '').replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
       problems.push(problem(file, line, '', `syntax error: ${message}`));
@@ -272,7 +306,12 @@ async function* jsonLineRows(file: string, problems: string[]): AsyncGenerator<R
 
 async function* csvRows(file: string, { problems, onHeader }: ListReadOptions): AsyncGenerator<Row> {
   const parser = parseCsvStream({
-      columns: (header: string[]) => (onHeader?.(header), header),
+      columns: (header: string[]) => {
+        // A column named twice: one cell would silently override the other (an empty revokedAt, say).
+        for (const [index, name] of header.entries()) if (header.indexOf(name) !== index) problems.push(problem(file, 1, name, 'column appears twice in the header'));
+        onHeader?.(header);
+        return header;
+      },
       info: true,
       bom: true,
       skip_empty_lines: true,

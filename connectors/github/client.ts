@@ -6,7 +6,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { InputError } from '../../src/errors.ts';
+import { InputError, registerSecret, withoutSecrets } from '../../src/errors.ts';
 import { isFinal, networkCause, readCapped, retryableStatus, TargetNetwork, type NetworkSettings } from '../network.ts';
 import type { Logger } from '../types.ts';
 import { resolvePath, type GithubConfig } from './schema.ts';
@@ -34,7 +34,7 @@ const bounded = (octokit: Pick<InstanceType<typeof Octokit>, 'hook' | 'request'>
         const { method, url } = octokit.request.endpoint(options);
         // Octokit gives a request that got no answer (reset, refused) status 500: only an answer has a status.
         const answered = (error as { response?: unknown }).response !== undefined;
-        const reason = final?.message ?? (answered ? `HTTP ${status}` : (error as Error).message);
+        const reason = withoutSecrets(final?.message ?? (answered ? `HTTP ${status}` : (error as Error).message));
         net.failed(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}: ${reason}`, retries ? { inMs: (retryCount + 1) ** 2 * net.retryBaseMs } : undefined);
       }
       throw error;
@@ -123,6 +123,7 @@ const authOptions = (config: GithubConfig, org: string, baseDir: string, env: No
   }
   const token = env[config.tokenEnv];
   if (!token) throw new InputError(`github: environment variable ${config.tokenEnv} is not set (a token, or configure github.app)`);
+  registerSecret(token);
   return { auth: token };
 };
 

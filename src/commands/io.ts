@@ -25,7 +25,7 @@ export const stderrLogger = (io: Io, { quiet = false, verbose = false, progress 
   debug: (message) => {
     if (verbose) io.stderr.write(terminalText(`dutybound: ${message}\n`));
   },
-  ...(!quiet && (progress || (io.stderr as { isTTY?: boolean }).isTTY === true) ? { progress: (message: string) => void io.stderr.write(`dutybound: ${message}\n`) } : {}),
+  ...(!quiet && (progress || (io.stderr as { isTTY?: boolean }).isTTY === true) ? { progress: (message: string) => void io.stderr.write(terminalText(`dutybound: ${message}\n`)) } : {}),
 });
 
 /** Writes data as is (a report, an inventory): for messages to people, use `say`. */

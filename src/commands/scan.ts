@@ -66,10 +66,15 @@ export const parseNow = (now: string | undefined): Date => {
 export const DEFAULT_TIMEOUT = '30m';
 
 /** `--timeout 30m` / `90s` / `2h` / `500ms` (a bare number is seconds; 0 is no deadline) in milliseconds. */
+const MAX_TIMEOUT_MS = 24 * 24 * 3_600_000;
+
 export const parseTimeout = (value: string | undefined): number => {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec((value ?? DEFAULT_TIMEOUT).trim());
   if (!match) throw new InputError(`--timeout: expected a duration such as 30m, 90s or 2h (0: no deadline), got "${value}"`);
-  return Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+  const ms = Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+  // Node's timers hold at most 2^31-1 ms (24.8 days); a longer deadline is no deadline in practice: say so.
+  if (ms > MAX_TIMEOUT_MS) throw new InputError(`--timeout: at most 24d (${MAX_TIMEOUT_MS / 3_600_000 | 0}h); use 0 for no deadline, got "${value}"`);
+  return ms;
 };
 
 export const parseFormats = (formats: readonly string[]): Format[] => {

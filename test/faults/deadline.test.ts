@@ -75,6 +75,10 @@ describe('scan --timeout', () => {
     const bad = await cli(['scan', '--config', join(dir, 'dutybound.yaml'), '--timeout', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--timeout: expected a duration such as 30m/);
+    // Longer than a timer can hold: refused, never a deadline that fires at once.
+    const huge = await cli(['scan', '--config', join(dir, 'dutybound.yaml'), '--timeout', '600h']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/--timeout: at most 24d/);
   });
 
   it('bounds collect the same way', async () => {
