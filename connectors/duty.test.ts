@@ -53,3 +53,24 @@ describe('waitSeconds', () => {
     expect(waitSeconds(new Headers(), now)).toBeUndefined();
   });
 });
+
+describe('the on-call APIs under the network settings', () => {
+  it('stop reading an answer past network.maxResponseMegabytes and give up at network.requestTimeoutSeconds', async () => {
+    const { startFakeServer } = await import('../src/sim/server.ts');
+    const { createHttpClient } = await import('./duty.ts');
+    const { networkSchema } = await import('./network.ts');
+    const { silentLogger } = await import('./types.ts');
+    const server = await startFakeServer((request) =>
+      request.path === '/slow' ? new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: { oncalls: [] } }), 3000)) : { status: 200, body: { oncalls: 'x'.repeat(2 * 1024 * 1024) } },
+    );
+    try {
+      const network = networkSchema.parse({ maxResponseMegabytes: 1, requestTimeoutSeconds: 1, retries: 0 });
+      const client = createHttpClient({ headers: {}, secrets: [], log: silentLogger, network });
+      await expect(client.getJson(new URL(`${server.url}/big`))).rejects.toThrow(/larger than the 1 MB cap/);
+      // The server answers after 3 s: a rejection saying so means the 1 s deadline ended it first.
+      await expect(client.getJson(new URL(`${server.url}/slow`))).rejects.toThrow(/timed out after 1 s/);
+    } finally {
+      await server.close();
+    }
+  });
+});

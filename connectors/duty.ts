@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import { describeError, InputError, registerSecret, withoutSecrets } from '../src/errors.ts';
 import type { Coverage, Shift } from '../src/model/index.ts';
 import type { Logger } from './types.ts';
+import { DEFAULT_NETWORK, readCapped, type NetworkSettings } from './network.ts';
 
 export interface DutyWindow {
   start: Date;
@@ -21,6 +22,8 @@ export interface DutyContext {
   signal?: AbortSignal;
   /** How a wait is done (tests pass a recorder). */
   sleep?: (ms: number) => Promise<void>;
+  /** The config's `network:` settings: request deadline, retries, body cap. */
+  network?: NetworkSettings;
 }
 
 export interface DutyResult {
@@ -121,6 +124,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Retries of one request after a 429, a 5xx or a network error. */
   maxRetries?: number;
+  /** The config's `network:` settings: the deadline, retries and body cap when not given above. */
+  network?: NetworkSettings;
   /** A 429 asking for a longer wait fails the request instead of waiting. */
   maxWaitSeconds?: number;
   /** Stop before the budget the `ratelimit-remaining` header counts down is spent: pause once it is this low. */
@@ -168,9 +173,11 @@ const answerDetail = (text: string): string => {
 
 export const createHttpClient = (options: HttpClientOptions): HttpClient => {
   const sleep = options.sleep ?? timer;
-  const maxRetries = options.maxRetries ?? 4;
+  const network = options.network ?? DEFAULT_NETWORK;
+  const maxRetries = options.maxRetries ?? network.retries;
   const maxWaitMs = (options.maxWaitSeconds ?? 120) * 1000;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? network.requestTimeoutSeconds * 1000;
+  const maxBytes = network.maxResponseMegabytes * 1024 * 1024;
   const reserve = options.reserve ?? 0;
   const stats: HttpStats = { requests: 0, retries: 0, throttled: 0, waitedMs: 0 };
   const secrets = options.secrets.filter((secret) => secret.length >= 4);
@@ -210,7 +217,13 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
         continue;
       }
       noteBudget(response.headers);
-      if (response.ok) return (await response.json()) as unknown;
+      if (response.ok) {
+        // Read up to the body cap under the same deadline: an endless answer fails, memory stays bounded.
+        const body = await readCapped(response.body, maxBytes).catch((error: unknown) => {
+          throw new DutyHttpError(`${where(url)}: ${redact(describeError(error))}`);
+        });
+        return JSON.parse(body.toString('utf8')) as unknown;
+      }
       const detail = withoutSecrets(redact(answerDetail(await response.text())));
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < maxRetries) {

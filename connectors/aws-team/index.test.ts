@@ -79,6 +79,22 @@ describe('AWS TEAM requests as ledger rows', () => {
     });
   });
 
+  it('fails a table whose paging repeats a key, instead of paging forever', async () => {
+    const exported = JSON.parse(readFileSync(sample, 'utf8')) as { Items: Record<string, unknown>[] };
+    const fake = await startDynamoFake({ tables: { 'TEAM-requests': exported.Items.map((item) => untyped(item) as Record<string, unknown>) }, pageSize: 3, repeatKey: true });
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL: fake.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1', AWS_PROFILE: '' });
+    try {
+      const result = await load({ table: 'TEAM-requests' });
+      expect(result.grants).toEqual([]);
+      expect(result.coverage).toEqual([{ system: 'ledger', target: 'aws-team:TEAM-requests', status: 'failed', error: expect.stringContaining('repeats an earlier LastEvaluatedKey') }]);
+      expect(fake.calls.byOperation.get('Scan')).toBe(2);
+    } finally {
+      process.env = saved;
+      await fake.close();
+    }
+  });
+
   it('rejects a malformed export naming the file, line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dutybound-team-'));
     const items = [

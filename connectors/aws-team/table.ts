@@ -13,11 +13,16 @@ export const scanTable = async (config: AwsTeamConfig & { table: string }, ctx: 
   try {
     let startKey: Record<string, AttributeValue> | undefined;
     let pages = 0;
+    const seenKeys = new Set<string>();
     do {
       const page = await client.send(new ScanCommand({ TableName: config.table, ConsistentRead: true, ExclusiveStartKey: startKey }), { abortSignal: ctx.signal });
       for (const item of page.Items ?? []) items.push(item);
       startKey = page.LastEvaluatedKey;
       pages += 1;
+      // A table that hands back a key it gave before would page forever: a fault, not more requests.
+      const key = startKey === undefined ? undefined : JSON.stringify(startKey);
+      if (key !== undefined && seenKeys.has(key)) throw new Error(`dynamodb:Scan ${config.table}: page ${pages} repeats an earlier LastEvaluatedKey`);
+      if (key !== undefined) seenKeys.add(key);
       ctx.log.debug(`awsTeam: ${config.table}: page ${pages}, ${items.length} requests`);
     } while (startKey);
   } finally {

@@ -256,3 +256,13 @@ describe('duplicateJsonKey', () => {
     expect(duplicateJsonKey('{"a\\u0062":1,"ab":2}')).toBe('ab');
   });
 });
+
+describe('loadLedger: an empty file', () => {
+  it('is refused (likely cut short), while [] is a ledger with no grants', async () => {
+    for (const name of ['empty.yaml', 'empty.csv', 'empty.jsonl']) {
+      const error = await failure(loadLedger([write(name, '')]));
+      expect(error.problems).toEqual([expect.stringMatching(new RegExp(`${name.replace('.', '\\.')}: empty file, expected grants`))]);
+    }
+    expect(await loadLedger([write('none.yaml', '[]\n')])).toEqual([]);
+  });
+});

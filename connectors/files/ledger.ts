@@ -1,4 +1,5 @@
 // The grant ledger: who may hold what, when, approved by whom (DESIGN.md "Grant ledger").
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
@@ -99,6 +100,9 @@ const readGrantsOfFile = async (file: string, sink: LedgerSink): Promise<void> =
   const { problems } = sink;
   const fileIndex = sink.files.push(file) - 1;
   const name = basename(file);
+  // A file with nothing in it is more likely cut short than a ledger with no grants (that is `[]`).
+  const size = await stat(file).then((info) => (info.isFile() ? info.size : undefined), () => undefined);
+  if (size === 0) return void problems.push(`${displayPath(file)}: empty file, expected grants (write [] for a ledger with no grants)`);
   const columns = unknownColumns(file, GRANT_FIELDS, problems);
   for await (const row of readListRows(file, { what: 'grant', problems, onHeader: columns.onHeader })) {
     const value = columns.strip(row.value);

@@ -147,8 +147,22 @@ describe('loadSchedules: URL feeds', () => {
     ]);
   });
 
-  it('refuses a feed whose content is not a calendar', async () => {
-    const error = await failure(loadSchedules([`${server.url}/calendars/html.ics`], { now }));
-    expect(error.problems).toEqual([expect.stringMatching(/calendars\/\*\*\*:1: syntax error/)]);
+  it('reads a feed whose content is not a calendar (a login page) as a failed source, not as the user\'s input', async () => {
+    const result = await loadSchedules([`${server.url}/calendars/html.ics`], { now });
+    expect(result.shifts).toEqual([]);
+    expect(result.coverage).toEqual([{ system: 'schedule', target: expect.stringContaining('/calendars/***'), status: 'failed', error: expect.stringMatching(/^not a readable calendar: .*calendars\/\*\*\*:1: syntax error/) }]);
+  });
+});
+
+describe('a schedule source that gives no shift at all', () => {
+  it('is failed coverage, never "nobody is on call" (an empty feed, an empty list)', async () => {
+    const ics = write('empty.ics', 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//dutybound//test//EN\r\nX-WR-CALNAME:platform-primary\r\nEND:VCALENDAR\r\n');
+    const list = write('empty-shifts.yaml', '[]\n');
+    const result = await loadSchedules([ics, list], { now: new Date('2026-11-16T10:00:00Z') });
+    expect(result.shifts).toEqual([]);
+    expect(result.coverage).toEqual([
+      { system: 'schedule', target: 'empty.ics', status: 'failed', error: expect.stringContaining('an empty answer is not "nobody is on call"') },
+      { system: 'schedule', target: 'empty-shifts.yaml', status: 'failed', error: expect.stringContaining('no on-call shift at all in the window read') },
+    ]);
   });
 });

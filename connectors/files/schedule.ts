@@ -86,6 +86,14 @@ const feedTargets = (paths: string[]): Map<string, string> => {
  * Reads schedule sources: `.ics` files and http(s) URLs are ICS feeds, other paths are list files.
  * An unreachable feed is a `failed` coverage row (the others go on); malformed content is an InputError.
  */
+/** A source that gave no shift at all in the window read: missing duty data, never "nobody is on call". */
+const emptySource = (target: string): Coverage => ({
+  system: 'schedule',
+  target,
+  status: 'failed',
+  error: 'no on-call shift at all in the window read (an empty answer is not "nobody is on call")',
+});
+
 export const loadSchedules = async (paths: string[], options: ScheduleOptions): Promise<{ shifts: Shift[]; coverage: Coverage[] }> => {
   const now = options.now.getTime();
   const window = {
@@ -99,6 +107,8 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     const cut: string[] = [];
     try {
       const shifts = parseIcs(content, icsOptions(file, cut));
+      // A recurrence cut short says more than "empty": that comes first.
+      if (!shifts.length && !cut.length) return { shifts, coverage: emptySource(target), problems: [] };
       const coverage: Coverage = cut.length
         ? { system: 'schedule', target, status: 'partial', error: `${cut.length} recurrence${cut.length === 1 ? '' : 's'} cut short: ${cut.slice(0, MAX_CUTS_LISTED).join('; ')}${cut.length > MAX_CUTS_LISTED ? `; … and ${cut.length - MAX_CUTS_LISTED} more` : ''}` }
         : { system: 'schedule', target, status: 'ok' };
@@ -117,7 +127,10 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
     if (isFeedUrl(path)) {
       const fetched = await fetchFeed(path, options.feed);
       if ('error' in fetched) return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: fetched.error }, problems: [] };
-      return readIcs(fetched.text, target, target);
+      // What a server answered is not the user's input: a feed that is not a calendar (a login page) failed.
+      const read = readIcs(fetched.text, target, target);
+      if (!read.problems.length) return read;
+      return { shifts: [], coverage: { system: 'schedule', target, status: 'failed', error: `not a readable calendar: ${read.problems[0]}` }, problems: [] };
     }
     if (path.toLowerCase().endsWith('.ics')) {
       const { text: content, problem: unreadable } = await readText(path);
@@ -125,7 +138,8 @@ export const loadSchedules = async (paths: string[], options: ScheduleOptions): 
       return readIcs(content, path, target);
     }
     const problems: string[] = [];
-    return { shifts: await shiftsOfFile(path, problems), coverage: ok, problems };
+    const shifts = await shiftsOfFile(path, problems);
+    return { shifts, coverage: shifts.length || problems.length ? ok : emptySource(target), problems };
   };
 
   const results = await Promise.all(uniquePaths(paths).map(readSource));

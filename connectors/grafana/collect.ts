@@ -64,6 +64,6 @@ const readSchedule = async (client: HttpClient, config: GrafanaConfig, id: strin
 
 export const collectGrafana = async (config: GrafanaConfig, ctx: DutyContext): Promise<DutyResult> => {
   const token = tokenFrom(ctx.env, GRAFANA_TOKEN_ENV, 'grafana', 'an OnCall API token');
-  const client = createHttpClient({ headers: { authorization: token }, secrets: [token], log: ctx.log, signal: ctx.signal, sleep: ctx.sleep });
+  const client = createHttpClient({ headers: { authorization: token }, secrets: [token], log: ctx.log, signal: ctx.signal, network: ctx.network, sleep: ctx.sleep });
   return collectEachSchedule('grafana', config.schedules, (id) => readSchedule(client, config, id, ctx), { concurrency: CONCURRENCY, secrets: [token] });
 };

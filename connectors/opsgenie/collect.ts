@@ -53,6 +53,6 @@ const readSchedule = async (client: HttpClient, config: OpsgenieConfig, id: stri
 export const collectOpsgenie = async (config: OpsgenieConfig, ctx: DutyContext): Promise<DutyResult> => {
   const token = tokenFrom(ctx.env, OPSGENIE_TOKEN_ENV, 'opsgenie', 'an API key of an API integration');
   ctx.log.warn(`opsgenie: Atlassian ends the Opsgenie REST API on ${OPSGENIE_END_OF_LIFE}; after that these schedules cannot be read (move them to another source before then)`);
-  const client = createHttpClient({ headers: { authorization: `GenieKey ${token}` }, secrets: [token], log: ctx.log, signal: ctx.signal, sleep: ctx.sleep });
+  const client = createHttpClient({ headers: { authorization: `GenieKey ${token}` }, secrets: [token], log: ctx.log, signal: ctx.signal, network: ctx.network, sleep: ctx.sleep });
   return collectEachSchedule('opsgenie', config.schedules, (id) => readSchedule(client, config, id, ctx), { concurrency: CONCURRENCY, secrets: [token] });
 };

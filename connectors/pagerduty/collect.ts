@@ -111,7 +111,7 @@ export const collectPagerduty = async (config: PagerdutyConfig, ctx: DutyContext
     headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
     secrets: [token],
     log: ctx.log,
-    signal: ctx.signal,
+    signal: ctx.signal, network: ctx.network,
     sleep: ctx.sleep,
     reserve: CONCURRENCY,
   });

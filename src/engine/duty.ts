@@ -4,6 +4,7 @@
 import { dutySources } from '../../connectors/index.ts';
 import { silentLogger, type Logger } from '../../connectors/types.ts';
 import type { Coverage, Grant, Shift } from '../model/index.ts';
+import type { NetworkSettings } from '../../connectors/network.ts';
 
 /** The window every schedule source reads: far enough back to say when duty ended, ahead for the grace. */
 export const DUTY_WINDOW_DAYS_BACK = 90;
@@ -15,6 +16,7 @@ export interface DutyOptions {
   log?: Logger;
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
+  network?: NetworkSettings;
 }
 
 export interface LiveDuty {
@@ -32,7 +34,7 @@ export const dutyWindow = (now: Date): { start: Date; end: Date } => ({
 /** Reads every configured on-call API; a failed one is `failed` coverage rows, its names' shifts left out. */
 export const loadLiveDuty = async (config: Record<string, unknown>, now: Date, options: DutyOptions = {}): Promise<LiveDuty> => {
   const configured = [...dutySources].filter(([id]) => config[id] !== undefined);
-  const ctx = { now, window: dutyWindow(now), env: options.env ?? process.env, log: options.log ?? silentLogger, signal: options.signal, sleep: options.sleep };
+  const ctx = { now, window: dutyWindow(now), env: options.env ?? process.env, log: options.log ?? silentLogger, signal: options.signal, sleep: options.sleep, network: options.network };
   const results = await Promise.all(configured.map(([id, source]) => source.collect(config[id], ctx)));
   const served = new Map<string, string>();
   for (const [id, source] of configured) for (const name of source.names(config[id])) served.set(name, `${id}:${name}`);

@@ -83,7 +83,7 @@ export const loadDesiredState = async (
     loadSchedules([...paths.schedule], { now, personPattern: config.ical.personPattern, personDomain: config.ical.personDomain, feed }),
     paths.people ? loadPeople(paths.people) : Promise.resolve<People>({ people: [], owners: [] }),
     loadLedgerSources(config, now, context),
-    loadLiveDuty(config as Record<string, unknown>, now, context),
+    loadLiveDuty(config as Record<string, unknown>, now, { ...context, ...(config.network ? { network: config.network } : {}) }),
   ] as const);
   // Every source's problems at once: a user fixing the ledger should not then discover the schedule's.
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));

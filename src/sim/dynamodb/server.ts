@@ -12,6 +12,8 @@ export interface DynamoFakeOptions {
   pageSize?: number;
   /** Every call answers AccessDeniedException. */
   denied?: boolean;
+  /** A faulty table: every page hands back the first page's LastEvaluatedKey. */
+  repeatKey?: boolean;
   latencyMs?: number;
 }
 
@@ -27,7 +29,7 @@ const error = (type: string, message: string, operation: string): FakeResponse =
 const scan = (options: DynamoFakeOptions, input: { TableName?: string; ExclusiveStartKey?: { id?: { S?: string } } }): FakeResponse => {
   const items = input.TableName === undefined ? undefined : options.tables[input.TableName];
   if (!items) return error('com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', 'Requested resource not found', 'Scan');
-  const after = input.ExclusiveStartKey?.id?.S;
+  const after = options.repeatKey ? undefined : input.ExclusiveStartKey?.id?.S;
   const from = after === undefined ? 0 : items.findIndex((item) => item.id === after) + 1;
   const page = items.slice(from, from + (options.pageSize ?? 100));
   const last = from + page.length < items.length ? page.at(-1) : undefined;
