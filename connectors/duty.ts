@@ -87,7 +87,7 @@ export const collectEachSchedule = async (
   options: { concurrency: number; secrets: string[] },
 ): Promise<DutyResult> => {
   const limit = pLimit(options.concurrency);
-  const redact = (text: string) => options.secrets.reduce((result, secret) => (secret ? result.replaceAll(secret, '***') : result), text);
+  for (const secret of options.secrets) registerSecret(secret);
   const names = Object.keys(schedules).sort();
   const results = await Promise.all(
     names.map((name) =>
@@ -96,7 +96,7 @@ export const collectEachSchedule = async (
           const { shifts, notes } = await read(schedules[name]!);
           return { shifts: shifts.map((shift) => ({ schedule: name, ...shift })), coverage: dutyCoverage(source, name, undefined, [...new Set(notes)]) };
         } catch (error) {
-          return { shifts: [], coverage: dutyCoverage(source, name, `${source}: ${redact(describeError(error))}`) };
+          return { shifts: [], coverage: dutyCoverage(source, name, `${source}: ${describeError(error)}`) };
         }
       }),
     ),
@@ -180,8 +180,8 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
   const maxBytes = network.maxResponseMegabytes * 1024 * 1024;
   const reserve = options.reserve ?? 0;
   const stats: HttpStats = { requests: 0, retries: 0, throttled: 0, waitedMs: 0 };
-  const secrets = options.secrets.filter((secret) => secret.length >= 4);
-  const redact = (text: string): string => secrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+  // The token travels in a header; every message passes the one redaction of credentials dutybound holds.
+  for (const secret of options.secrets) registerSecret(secret);
   let pausedUntilMs = 0;
 
   const wait = async (ms: number): Promise<void> => {
@@ -210,7 +210,7 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
         response = await fetch(url, { headers: options.headers, signal });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        const message = timedOut ? `timed out after ${timeoutMs / 1000} s` : redact(describeError(error));
+        const message = timedOut ? `timed out after ${timeoutMs / 1000} s` : describeError(error);
         if (attempt >= maxRetries || options.signal?.aborted) throw new DutyHttpError(`${where(url)}: ${message}`);
         stats.retries += 1;
         await wait(backoffMs(attempt));
@@ -220,11 +220,11 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
       if (response.ok) {
         // Read up to the body cap under the same deadline: an endless answer fails, memory stays bounded.
         const body = await readCapped(response.body, maxBytes).catch((error: unknown) => {
-          throw new DutyHttpError(`${where(url)}: ${redact(describeError(error))}`);
+          throw new DutyHttpError(`${where(url)}: ${describeError(error)}`);
         });
         return JSON.parse(body.toString('utf8')) as unknown;
       }
-      const detail = withoutSecrets(redact(answerDetail(await response.text())));
+      const detail = withoutSecrets(answerDetail(await response.text()));
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < maxRetries) {
         // 429 says how long in ratelimit-reset or Retry-After; a 503 may say it in Retry-After.

@@ -3,8 +3,7 @@
 // approved and how it ended.
 import { z } from 'zod';
 import type { Grant } from '../../src/model/index.ts';
-import { compactGrant, isoOf } from '../files/export.ts';
-import { email, isoTime, oneOf, text } from '../files/fields.ts';
+import { compactGrant, email, isoOf, isoTime, oneOf, text } from '../files/fields.ts';
 
 export const TEAM_STATUSES = ['pending', 'approved', 'rejected', 'cancelled', 'expired', 'scheduled', 'in progress', 'ended', 'revoked', 'error'] as const;
 export type TeamStatus = (typeof TEAM_STATUSES)[number];

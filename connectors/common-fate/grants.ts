@@ -3,8 +3,7 @@
 // camelCase (protojson); snake_case exports are accepted too.
 import { z } from 'zod';
 import type { Grant, System } from '../../src/model/index.ts';
-import { compactGrant, isoOf } from '../files/export.ts';
-import { isoTime, text } from '../files/fields.ts';
+import { compactGrant, isoOf, isoTime, text } from '../files/fields.ts';
 import { EMAIL } from '../files/rows.ts';
 
 const aMap = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`) });

@@ -1,11 +1,9 @@
 // Exports of JIT tools (AWS TEAM, Teleport, Common Fate): a JSON array of records, or an object
 // holding them under one list key. Each record keeps its line, for `file:line: field: …` messages.
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { resolvePath } from '../../src/config/paths.ts';
 import { inputErrors } from '../../src/errors.ts';
-import type { Grant } from '../../src/model/index.ts';
-import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { byLine, issueProblems, parseStructured, problem, readText, type LineProblem, type Row } from './rows.ts';
 
 /** The records of an export file; problems (unreadable, syntax, shape) are pushed. */
@@ -42,11 +40,6 @@ export const validateRecord = <Schema extends z.ZodType>(file: string, row: Row,
   return result.success ? { data: result.data, problems: [] } : { problems: issueProblems(file, row, result.error.issues) };
 };
 
-/** An ISO time with an offset, normalised (`…Z`); undefined stays undefined. */
-export const isoOf = (value: string | undefined): string | undefined => (value === undefined ? undefined : parseIsoWithOffset(value)?.toISOString());
-
-/** A grant without its absent fields, as the file ledger makes them. */
-export const compactGrant = (grant: Grant): Grant => Object.fromEntries(Object.entries(grant).filter(([, value]) => value !== undefined)) as unknown as Grant;
 
 export interface ExportFormat<Schema extends z.ZodType> {
   /** The tool, for the error's title (`AWS TEAM export`). */
@@ -74,7 +67,7 @@ export const readExports = async <Schema extends z.ZodType>(
   const problems: string[] = [];
   const lineProblems: LineProblem[] = [];
   for (const given of files) {
-    const file = isAbsolute(given) ? given : resolve(baseDir, given);
+    const file = resolvePath(baseDir, given);
     for (const row of await readExportRecords(file, format.listKeys, format.what, problems)) {
       const checked = validateRecord(file, row, format.schema, format.prepare ? format.prepare(row.value) : row.value);
       for (const found of checked.problems) lineProblems.push(found);

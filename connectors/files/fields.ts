@@ -1,5 +1,6 @@
 // zod field types whose messages say what was expected and what was found.
 import { z } from 'zod';
+import type { Grant } from '../../src/model/index.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { describeValue, EMAIL, PRINCIPAL_ID } from './rows.ts';
 
@@ -51,3 +52,9 @@ export const principalPattern = () =>
           message: `expected a principal id or glob starting with aws:, github: or kubernetes:, got ${JSON.stringify(value)}`,
         });
     });
+
+/** An ISO time with an offset, normalised (`…Z`); undefined stays undefined. */
+export const isoOf = (value: string | undefined): string | undefined => (value === undefined ? undefined : parseIsoWithOffset(value)?.toISOString());
+
+/** A grant without its absent fields (every ledger source makes them so). */
+export const compactGrant = (grant: Grant): Grant => Object.fromEntries(Object.entries(grant).filter(([, value]) => value !== undefined)) as unknown as Grant;

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { inputErrors } from '../../src/errors.ts';
 import { GRANT_KINDS, SYSTEMS, type Grant } from '../../src/model/index.ts';
-import { isoTime, oneOf, subject, text } from './fields.ts';
+import { compactGrant, isoOf, isoTime, oneOf, subject, text } from './fields.ts';
 import { parseIsoWithOffset } from '../../src/model/time.ts';
 import { byLine, displayPath, EMAIL, issueProblems, PRINCIPAL_ID, problem, readListRows, unknownColumns, uniquePaths, withKnownFields } from './rows.ts';
 import { appendAll } from '../../src/model/collections.ts';
@@ -61,7 +61,6 @@ const crossFieldProblems = (raw: Record<string, unknown>): { field: string; mess
   return found;
 };
 
-const toIso = (value: string | undefined): string | undefined => (value === undefined ? undefined : parseIsoWithOffset(value)?.toISOString());
 
 const toGrant = (row: z.output<typeof grantRowSchema>, source: string, origin?: Grant['origin']): Grant => {
   const grant: Grant = {
@@ -71,20 +70,20 @@ const toGrant = (row: z.output<typeof grantRowSchema>, source: string, origin?: 
     target: row.target,
     resource: row.resource,
     privilege: row.privilege,
-    start: toIso(row.start),
-    end: toIso(row.end),
+    start: isoOf(row.start),
+    end: isoOf(row.end),
     kind: row.kind,
     onCall: typeof row.onCall === 'object' ? row.onCall.schedule : row.onCall,
     onCallMaxLevel: typeof row.onCall === 'object' ? row.onCall.maxLevel : undefined,
     approver: row.approver !== undefined && EMAIL.test(row.approver) && !PRINCIPAL_ID.test(row.approver) ? row.approver.toLowerCase() : row.approver,
     ticket: row.ticket,
     reason: row.reason,
-    revokedAt: toIso(row.revokedAt),
-    reviewBy: toIso(row.reviewBy),
+    revokedAt: isoOf(row.revokedAt),
+    reviewBy: isoOf(row.reviewBy),
     source,
     origin,
   };
-  return Object.fromEntries(Object.entries(grant).filter(([, value]) => value !== undefined)) as unknown as Grant;
+  return compactGrant(grant);
 };
 
 /** Grants read so far, and where each id was first seen (for duplicates across files). */

@@ -136,7 +136,7 @@ export const collectPagerduty = async (config: PagerdutyConfig, ctx: DutyContext
         shifts.set([shift.schedule, shift.person, shift.start, shift.end, shift.level].join('\n'), shift);
       }
     } catch (error) {
-      for (const id of ids) errors.set(query.nameOf.get(id)!, `pagerduty: ${describeError(error).replaceAll(token, '***')}`);
+      for (const id of ids) errors.set(query.nameOf.get(id)!, `pagerduty: ${describeError(error)}`);
     }
   };
   await Promise.all(queriesOf(config).flatMap((query) => chunks([...query.nameOf.keys()], IDS_PER_REQUEST).map((ids) => readBatch(query, ids))));

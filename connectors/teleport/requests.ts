@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import type { Grant } from '../../src/model/index.ts';
 import { EMAIL } from '../files/rows.ts';
-import { compactGrant, isoOf } from '../files/export.ts';
-import { isoTime, text } from '../files/fields.ts';
+import { compactGrant, isoOf, isoTime, text } from '../files/fields.ts';
 import type { TeleportConfig } from './schema.ts';
 
 /** types.RequestState: tctl prints the number; the names are accepted too. */

@@ -31,7 +31,7 @@ export const runCollect = async (options: CollectOptions, io: Io): Promise<numbe
   const output = options.out === '-' ? undefined : await prepareOutputDirectory(dirname(path), io.cwd, [basename(path)], '--out');
   const deadline = scanDeadline(parseTimeout(options.timeout));
   const log = stderrLogger(io, { quiet: options.quiet, progress: options.progress });
-  const inventory = await collectInventory(config, { now, log, baseDir, signal: deadline.signal, network: config.network }, only).finally(deadline.clear);
+  const inventory = await collectInventory(config, { now, log, baseDir, signal: deadline.signal }, only).finally(deadline.clear);
   assertOnlyMatched(inventory, only, options.only!);
   const text = serializeInventory(inventory);
   if (!output) await write(io.stdout, text);

@@ -20,11 +20,9 @@ import { readInventoryFiles } from '../engine/inventory.ts';
 import { judge } from '../engine/judge.ts';
 import { loadDesiredState, sourcePaths } from '../engine/sources.ts';
 import type { Inventory, System } from '../model/index.ts';
-import { effectiveCatalogue } from '../rules/index.ts';
-import type { Config } from '../config/schema.ts';
 import { say, stderrLogger, type Io } from './io.ts';
-import { prepareOutputDirectory, type OutputDirectory } from './output.ts';
-import { EXIT, parseNow, reportBasics, SCAN_DEFAULT_OUT } from './scan.ts';
+import { prepareOutputDirectory } from './output.ts';
+import { EXIT, parseNow, reportBasics, reportContext, SCAN_DEFAULT_OUT, writeReports } from './scan.ts';
 
 export const ENFORCE_EXIT = { ...EXIT, blocked: 4 } as const;
 
@@ -98,7 +96,7 @@ export const runEnforce = async (options: EnforceOptions, io: Io, deps: EnforceD
 
   const log = stderrLogger(io, { quiet: options.quiet });
   // Before any collection: a run must not revoke and then find it cannot write its reports.
-  const output = await prepareOutputDirectory(options.out ?? SCAN_DEFAULT_OUT, io.cwd, REPORT_FILES.map((renderer) => renderer.fileName));
+  const output = await prepareOutputDirectory(options.out ?? SCAN_DEFAULT_OUT, io.cwd, FORMATS.map((format) => renderers.get(format)!.fileName));
   const desired = await loadDesiredState(sourcePaths(config, { ledger: [], schedule: [] }, io.cwd), config, now, { baseDir: loaded.baseDir, log, env: io.env });
   const inventory = await readInventory(options, loaded, io, now, connectors);
   // Judged as a scan judges (nothing suppressed is planned); what rests on a source in doubt is
@@ -135,7 +133,7 @@ export const runEnforce = async (options: EnforceOptions, io: Io, deps: EnforceD
 
     const report = buildReport(reportBasics(now, withRegrantEvidence(findings, actions), [...inventory.coverage, ...desired.coverage], config));
     report.enforcement = { ...enforcementSection({ mode: options.apply ? 'apply' : 'plan', enabled: config.enforce.enabled, rules: plan.rules, actions, ...(guards.blocked ? { blocked: guards.blocked } : {}), reconciled }), auditLog: auditPath };
-    const written = await writeReports(report, output, config);
+    const written = await writeReports(report, output, FORMATS, reportContext(config, desired.grants, io.cwd));
     await say(io.stdout, summarize(actions, guards.blocked?.reason, reconciled, written));
     const exitCode = options.plan ? ENFORCE_EXIT.clean : applyExitCode(actions, guards.blocked !== undefined, guards.coverageBlocked || !report.complete);
     return { exitCode, report, actions };
@@ -163,11 +161,6 @@ const applyExitCode = (actions: readonly EnforceAction[], wholeBlocked: boolean,
   return ENFORCE_EXIT.clean;
 };
 
-const REPORT_FILES = FORMATS.map((format) => renderers.get(format)!);
-
-/** Every report through the output directory checked before collection: temporary files, renamed together. */
-const writeReports = (report: Report, output: OutputDirectory, config: Config): Promise<string[]> =>
-  output.writeAll(REPORT_FILES.map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, { rules: effectiveCatalogue(config.rules.severity) }) })));
 
 const summarize = (actions: readonly EnforceAction[], blocked: string | undefined, reconciled: readonly Reconciled[], written: readonly string[]): string => {
   const lines: string[] = [];

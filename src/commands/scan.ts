@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { buildReport } from '../../reports/build.ts';
 import { renderers } from '../../reports/index.ts';
-import { FORMATS, type Format, type Report } from '../../reports/types.ts';
+import { FORMATS, type Format, type RenderContext, type Report } from '../../reports/types.ts';
 import { loadConfig, resolvePath, type LoadedConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { loadDesiredState, sourcePaths, unknownScheduleWarnings } from '../engin
 import { dutyWindow } from '../engine/duty.ts';
 import { buildEvidence } from '../engine/evidence.ts';
 import { writeEvidence } from './evidence.ts';
-import { SEVERITIES, type Coverage, type Finding, type Inventory, type Severity } from '../model/index.ts';
+import { SEVERITIES, type Coverage, type Finding, type Grant, type Inventory, type Severity } from '../model/index.ts';
 import { parseIsoWithOffset } from '../model/time.ts';
 import { effectiveCatalogue, ruleCatalogue } from '../rules/index.ts';
 import { ledgerLocator } from '../../reports/locate.ts';
@@ -25,7 +25,7 @@ import { VERSION } from '../version.ts';
 import { scanDeadline } from '../../connectors/network.ts';
 import type { Logger } from '../../connectors/types.ts';
 import { say, stderrLogger, type Io } from './io.ts';
-import { prepareOutputDirectory } from './output.ts';
+import { prepareOutputDirectory, type OutputDirectory } from './output.ts';
 import { appendAll } from '../model/collections.ts';
 
 export interface ScanOptions {
@@ -185,7 +185,7 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
           ? `--only ${options.only}: no such system configured (expected one of the sections aws, github, kubernetes in the config)`
           : 'nothing to scan: pass --inventory FILE, or configure aws, github or kubernetes in dutybound.yaml',
       );
-    inventory = await collectInventory(config, { now, log, baseDir, signal, network: config.network }, only);
+    inventory = await collectInventory(config, { now, log, baseDir, signal }, only);
     assertOnlyMatched(inventory, only, options.only!);
   }
 
@@ -208,12 +208,11 @@ const scanWithin = async (options: ScanOptions, io: Io, loaded: LoadedConfig, lo
   });
   const { report, commit } = withHistory(history, config.suppressions.length ? withSuppressions(built, suppression) : built, inventory);
 
-  const context = { rules: effectiveCatalogue(config.rules.severity), locate: ledgerLocator(desired.grants, io.cwd) };
+  const context = reportContext(config, desired.grants, io.cwd);
   let written: string[] = [];
   if (!output) await renderers.get(formats[0]!)!.render(report, io.stdout, context);
   else {
-    const files = formats.map((format) => renderers.get(format)!);
-    written = await output.writeAll(files.map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, context) })));
+    written = await writeReports(report, output, formats, context);
   }
   commit();
   if (options.evidence) appendAll(written, await writeEvidence(options.evidence, io.cwd, evidence, report.now));
@@ -239,5 +238,15 @@ export const summarize = (report: Report, written: readonly string[]): string =>
   for (const path of written) lines.push(`wrote ${path}`);
   return `${lines.join('\n')}\n`;
 };
+
+/** What every renderer of a run needs: the rules at their configured severities, and where ledger rows are. */
+export const reportContext = (config: Pick<Config, 'rules'>, grants: readonly Grant[], cwd: string): RenderContext => ({
+  rules: effectiveCatalogue(config.rules.severity),
+  locate: ledgerLocator(grants, cwd),
+});
+
+/** Each format's report into the output directory (checked before collection): temporary files, renamed together. */
+export const writeReports = (report: Report, output: OutputDirectory, formats: readonly Format[], context: RenderContext): Promise<string[]> =>
+  output.writeAll(formats.map((format) => renderers.get(format)!).map((renderer) => ({ name: renderer.fileName, render: (out) => renderer.render(report, out, context) })));
 
 export const SCAN_DEFAULT_OUT = './dutybound-report';

@@ -1,7 +1,8 @@
 // Reads dutybound.yaml (or .json), substitutes ${ENV} references, validates it with zod
 // and resolves relative paths against the file's directory.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
+import { resolvePath } from './paths.ts';
 import type { z } from 'zod';
 import { InputError, inputErrors } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -103,8 +104,7 @@ const substituteEnv = (value: unknown, context: Substitution, path: string[] = [
   return value;
 };
 
-export const resolvePath = (baseDir: string, path: string): string =>
-  /^(https?|webcals?):\/\//i.test(path) || isAbsolute(path) ? path : resolve(baseDir, path.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
+export { resolvePath } from './paths.ts';
 
 /** Parse and validate a config object already read from `file` (for tests and the demo). */
 export const parseConfig = (raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env, lineOf?: LineOf): Config => {

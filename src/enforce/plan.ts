@@ -4,10 +4,11 @@ import type { Revoker } from '../../connectors/types.ts';
 import type { Config } from '../config/schema.ts';
 import { fingerprint, grantCoverage } from '../engine/evaluate.ts';
 import { globMatcher } from '../engine/glob.ts';
-import { linkIdentities } from '../engine/identities.ts';
+import { linkIdentities, type Identities } from '../engine/identities.ts';
 import type { Credential, Entitlement, Finding, Grant, Inventory, People, RuleId, Shift, System } from '../model/index.ts';
 import { ruleById } from '../rules/index.ts';
 import type { ActionStatus, EnforceAction, Plan } from './types.ts';
+import { canonicalJson } from '../engine/evidence.ts';
 
 export interface PlanInput {
   findings: readonly Finding[];
@@ -35,19 +36,9 @@ const stableCache = new WeakMap<object, string>();
 const stableRef = (ref: Record<string, unknown> | undefined): string => {
   if (!ref) return 'null';
   let text = stableCache.get(ref);
-  if (text === undefined) stableCache.set(ref, (text = stableJson(ref)));
+  if (text === undefined) stableCache.set(ref, (text = canonicalJson(ref)));
   return text;
 };
-const stableJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
-};
-
 /** What one finding is about: the entitlement (found by its fingerprint) or the credential. Indexes only the principals asked for. */
 const itemIndex = (inventory: PlanInput['inventory'], principals: ReadonlySet<string>) => {
   const byPrincipal = new Map<string, Entitlement[]>();
@@ -85,8 +76,7 @@ const itemIndex = (inventory: PlanInput['inventory'], principals: ReadonlySet<st
 };
 
 /** Why a principal or object must never be touched, or undefined. */
-const protection = (input: PlanInput) => {
-  const identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass);
+const protection = (input: PlanInput, identities: Identities) => {
   const scanner = input.config.scanner.principals.map((glob) => ({ glob, match: globMatcher(glob) }));
   const protect = input.config.enforce.protect.map((glob) => ({ glob, match: globMatcher(glob) }));
   const principals = new Map(input.inventory.principals.map((principal) => [principal.id, principal]));
@@ -130,8 +120,10 @@ export const planEnforcement = (input: PlanInput): Plan => {
   const rules = new Set<string>(input.config.enforce.rules);
   const findings = input.findings.filter((finding) => rules.has(finding.rule));
   const { itemOf, sameObject } = itemIndex(input.inventory, new Set(findings.map((finding) => finding.principal)));
-  const covering = grantCoverage(input);
-  const protectedReason = protection(input);
+  // Who is whose person, once for both questions: is it covered, is it protected.
+  const identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass);
+  const covering = grantCoverage(input, identities);
+  const protectedReason = protection(input, identities);
   const exclusiveRule = (rule: string) => {
     const found = ruleById.get(rule as RuleId);
     return found?.scope === 'entitlement' && found.exclusive;

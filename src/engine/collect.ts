@@ -76,12 +76,14 @@ export const collectInventory = async (
   connectors: ReadonlyMap<System, PrivilegeConnector> = registry,
 ): Promise<Inventory> => {
   const selected = configuredConnectors(config, only, connectors);
+  // Every connector reads under the config's network settings, whoever calls (scan, collect, enforce).
+  const network = context.network ?? config.network;
   const results = await Promise.all(
     selected.map(async (connector) => {
       const section = (config as Record<string, unknown>)[connector.id];
       context.log.info(`${connector.id}: collecting`);
       try {
-        const result = await settleByDeadline(connector.collect(section, { ...context, ...(only?.target ? { onlyTarget: only.target } : {}) }), context.signal);
+        const result = await settleByDeadline(connector.collect(section, { ...context, network, ...(only?.target ? { onlyTarget: only.target } : {}) }), context.signal);
         if (result === undefined) return failedResult(connector.id, only?.target, abortMessage(context.signal));
         const failed = result.coverage.filter((row) => row.status !== 'ok').length;
         context.log.info(

@@ -18,7 +18,8 @@ import {
 import { rules as allRules } from '../rules/index.ts';
 import type { FindingDraft, Rule, RuleContext, RuleMeta } from '../rules/types.ts';
 import { globMatcher } from './glob.ts';
-import { linkIdentities } from './identities.ts';
+import { asUnverifiable } from './unverifiable.ts';
+import { linkIdentities, type Identities } from './identities.ts';
 import { coveringGrants, indexGrants, indexShifts, inWindow, type IndexedGrant } from './match.ts';
 
 export interface EvaluateInput {
@@ -102,24 +103,11 @@ const doubtfulSchedule = (matching: readonly IndexedGrant[], nowMs: number, inDo
   return undefined;
 };
 
-const asUnverifiable = (finding: Finding, schedule: string): Unverifiable => ({
-  id: finding.id,
-  rule: finding.rule,
-  severity: finding.severity,
-  system: finding.system,
-  target: finding.target,
-  principal: finding.principal,
-  person: finding.person,
-  privilege: finding.privilege,
-  resource: finding.resource,
-  grant: finding.grant,
-  schedule,
-  message: `${finding.message} Not verified: the shifts of schedule ${schedule} could not all be read.`,
-});
-
 /** Which grants cover an entitlement now, as `evaluate` decides it (for enforce: a covered entitlement is never revoked). */
-export const grantCoverage = (input: Omit<EvaluateInput, 'rules' | 'inventory'> & { inventory: Pick<Inventory, 'principals'> }): ((entitlement: Entitlement) => IndexedGrant[]) => {
-  const identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass);
+export const grantCoverage = (
+  input: Omit<EvaluateInput, 'rules' | 'inventory'> & { inventory: Pick<Inventory, 'principals'> },
+  identities: Identities = linkIdentities(input.inventory.principals, input.people, input.config.breakGlass),
+): ((entitlement: Entitlement) => IndexedGrant[]) => {
   const grants = indexGrants(input.grants);
   const shifts = indexShifts(input.shifts);
   const nowMs = input.now.getTime();
@@ -195,7 +183,7 @@ export const evaluateScan = (input: EvaluateInput): Evaluation => {
         if (draft) {
           emit(rule.meta, draft, identities.personOf(entitlement.principal));
           const schedule = doubtfulSchedule(matching, nowMs, input.scheduleInDoubt);
-          if (schedule !== undefined) unverifiable.push(asUnverifiable(findings.pop()!, schedule));
+          if (schedule !== undefined) unverifiable.push(asUnverifiable(findings.pop()!, `the shifts of schedule ${schedule} could not all be read`, schedule));
           break;
         }
       }

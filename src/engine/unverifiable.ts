@@ -12,15 +12,20 @@ export interface Verified {
   unverifiable: Unverifiable[];
 }
 
+/** A finding that could not be verified, saying why (and, when it rests on one, which schedule). */
+export const asUnverifiable = (finding: Finding, why: string, schedule?: string): Unverifiable => {
+  const { id, rule, severity, system, target, principal, person, privilege, resource, grant } = finding;
+  const known = Object.fromEntries(Object.entries({ privilege, resource, grant, schedule }).filter(([, value]) => value !== undefined));
+  return { id, rule, severity, system, target, principal, person, ...known, message: `${finding.message} Not verified: ${why}.` };
+};
+
 export const withoutUnverifiable = (findings: readonly Finding[], ledgerSystems: readonly System[]): Verified => {
   const unverifiable: Unverifiable[] = [];
   if (!ledgerSystems.length) return { findings: [...findings], unverifiable };
   const systems = new Set(ledgerSystems);
   const kept = findings.filter((finding) => {
     if (!systems.has(finding.system) || !LEDGER_RULES.has(finding.rule)) return true;
-    const { id, rule, severity, system, target, principal, person, privilege, resource, grant } = finding;
-    const known = Object.fromEntries(Object.entries({ privilege, resource, grant }).filter(([, value]) => value !== undefined));
-    unverifiable.push({ id, rule, severity, system, target, principal, person, ...known, message: `${finding.message} Not verified: a ledger source covering ${system} could not be read.` });
+    unverifiable.push(asUnverifiable(finding, `a ledger source covering ${finding.system} could not be read`));
     return false;
   });
   return { findings: kept, unverifiable };

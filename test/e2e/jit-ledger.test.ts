@@ -1,30 +1,18 @@
 // Ledger rows from JIT tools, from the user's side: a config naming AWS TEAM, the CLI, the report.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untyped } from '../../connectors/files/export.ts';
 import { startDynamoFake } from '../../src/sim/dynamodb/server.ts';
 import type { FakeServer } from '../../src/sim/server.ts';
+import { repoRoot, runCli } from '../fixtures/cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const sample = join(root, 'connectors/aws-team/__fixtures__/team-requests.json');
+const sample = join(repoRoot, 'connectors/aws-team/__fixtures__/team-requests.json');
 const ACCOUNT = '111122223333';
 const STORE = 'd-9067a1b2c3';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'src/cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 
 /** An estate where Identity Center users hold permission sets on one account. */
 const inventory = (holdings: [user: string, permissionSet: string][]) => {

@@ -5,17 +5,16 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, runCli, type CliRun } from '../fixtures/cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const demo = join(root, 'examples/demo');
+const demo = join(repoRoot, 'examples/demo');
 
-const run = (command: string, args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> =>
+const run = (command: string, args: string[]): Promise<CliRun> =>
   new Promise((resolve) => {
-    execFile(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
   });
-const cli = (args: string[], cwd = root) => run(process.execPath, [join(root, 'src/cli.ts'), ...args], cwd);
+const cli = (args: string[], cwd = repoRoot) => runCli(args, { cwd });
 
 interface Sarif {
   runs: { tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } }; results: { ruleId: string; level?: string; message: unknown; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] }[] }[];
