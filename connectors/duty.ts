@@ -7,6 +7,7 @@ import { describeError, InputError, registerSecret, withoutSecrets } from '../sr
 import type { Coverage, Shift } from '../src/model/index.ts';
 import type { Logger } from './types.ts';
 import { DEFAULT_NETWORK, readCapped, type NetworkSettings } from './network.ts';
+import { parseIsoWithOffset } from '../src/model/time.ts';
 
 export interface DutyWindow {
   start: Date;
@@ -243,4 +244,11 @@ export const createHttpClient = (options: HttpClientOptions): HttpClient => {
     }
   };
   return { getJson, stats };
+};
+
+/** An API's time as ISO (`…Z`); a time without an offset is the API's fault, named with its endpoint. */
+export const apiTime = (value: string, endpoint: string): string => {
+  const instant = parseIsoWithOffset(value);
+  if (!instant) throw new Error(`${endpoint}: unexpected time ${JSON.stringify(value)}`);
+  return instant.toISOString();
 };

@@ -2,8 +2,7 @@
 // range of whole UTC days per schedule (the API takes up to 365), following each page's `next` link.
 import { z } from 'zod';
 import type { Shift } from '../../src/model/index.ts';
-import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { collectEachSchedule, createHttpClient, splitWindow, tokenFrom, type DutyContext, type DutyResult, type HttpClient, type ScheduleRead } from '../duty.ts';
+import { apiTime, collectEachSchedule, createHttpClient, type DutyContext, type DutyResult, type HttpClient, type ScheduleRead, splitWindow, tokenFrom } from '../duty.ts';
 import type { GrafanaConfig } from './schema.ts';
 
 export const GRAFANA_TOKEN_ENV = 'GRAFANA_ONCALL_TOKEN';
@@ -22,11 +21,7 @@ const pageSchema = z
 
 const day = (instant: Date): string => instant.toISOString().slice(0, 10);
 
-const iso = (value: string): string => {
-  const instant = parseIsoWithOffset(value);
-  if (!instant) throw new Error(`GET /api/v1/schedules/{id}/final_shifts: unexpected time ${JSON.stringify(value)}`);
-  return instant.toISOString();
-};
+const iso = (value: string): string => apiTime(value, 'GET /api/v1/schedules/{id}/final_shifts');
 
 /** `next` must stay on the configured API: a link elsewhere would carry the token away. */
 const nextUrl = (next: string, base: URL): URL => {

@@ -2,8 +2,7 @@
 // GET /v2/schedules/{id}/timeline, one request per schedule and window of at most 30 days.
 import { z } from 'zod';
 import type { Shift } from '../../src/model/index.ts';
-import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { collectEachSchedule, createHttpClient, splitWindow, tokenFrom, type DutyContext, type DutyResult, type HttpClient, type ScheduleRead } from '../duty.ts';
+import { apiTime, collectEachSchedule, createHttpClient, type DutyContext, type DutyResult, type HttpClient, type ScheduleRead, splitWindow, tokenFrom } from '../duty.ts';
 import type { OpsgenieConfig } from './schema.ts';
 
 export const OPSGENIE_TOKEN_ENV = 'OPSGENIE_API_KEY';
@@ -19,11 +18,7 @@ const timelineSchema = z
   .object({ data: z.object({ finalTimeline: z.object({ rotations: z.array(z.object({ id: z.string().optional(), name: z.string().optional(), periods: z.array(periodSchema).default([]) }).loose()).default([]) }).loose() }).loose() })
   .loose();
 
-const iso = (value: string): string => {
-  const instant = parseIsoWithOffset(value);
-  if (!instant) throw new Error(`GET /v2/schedules/{id}/timeline: unexpected time ${JSON.stringify(value)}`);
-  return instant.toISOString();
-};
+const iso = (value: string): string => apiTime(value, 'GET /v2/schedules/{id}/timeline');
 
 const readSchedule = async (client: HttpClient, config: OpsgenieConfig, id: string, ctx: DutyContext): Promise<ScheduleRead> => {
   const shifts = new Map<string, Omit<Shift, 'schedule'>>();

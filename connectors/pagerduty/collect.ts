@@ -4,8 +4,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { describeError } from '../../src/errors.ts';
 import type { Shift } from '../../src/model/index.ts';
-import { parseIsoWithOffset } from '../../src/model/time.ts';
-import { createHttpClient, dutyCoverage, splitWindow, tokenFrom, type DutyContext, type DutyResult, type DutyWindow, type HttpClient } from '../duty.ts';
+import { apiTime, createHttpClient, type DutyContext, dutyCoverage, type DutyResult, type DutyWindow, type HttpClient, splitWindow, tokenFrom } from '../duty.ts';
 import type { PagerdutyConfig } from './schema.ts';
 import { appendAll } from '../../src/model/collections.ts';
 
@@ -83,11 +82,7 @@ const readOncalls = async (client: HttpClient, baseUrl: string, query: Query, id
   }
 };
 
-const isoOf = (value: string): string => {
-  const instant = parseIsoWithOffset(value);
-  if (!instant) throw new Error(`GET /oncalls: unexpected time ${JSON.stringify(value)}`);
-  return instant.toISOString();
-};
+const isoOf = (value: string): string => apiTime(value, 'GET /oncalls');
 
 /** An on-call as a shift under its configured name; start or end null (a permanent on-call) spans the window read. */
 const toShift = (entry: Oncall, schedule: string, window: DutyWindow): Shift | undefined => {

@@ -42,7 +42,7 @@ export const previousFromReport = (baseline: Report): PreviousRun => {
   return { at: baseline.now, findings };
 };
 
-const pickStored = (f: Finding): FindingRef => {
+export const pickStored = (f: Finding): FindingRef => {
   const stored: FindingRef = {
     id: f.id,
     rule: f.rule,
@@ -58,7 +58,6 @@ const pickStored = (f: Finding): FindingRef => {
 };
 
 /** What the store records of a finding. */
-export const storedFields = pickStored;
 
 const withAge = (f: Finding, previous: PreviousRun | undefined, now: string): Finding => {
   const before = previous?.findings.get(f.id);

@@ -7,11 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 import type { Inventory } from '../model/index.ts';
 import type { Report } from '../../reports/types.ts';
-import { applyHistory, previousFromReport, privilegedEntitlements, storedFields } from './history.ts';
+import { applyHistory, previousFromReport, privilegedEntitlements, pickStored } from './history.ts';
 import { StateStore, type PreviousRun } from './store.ts';
 
 export { StateStore } from './store.ts';
-export { applyHistory, judgedBy, previousFromReport } from './history.ts';
 
 export interface History {
   store?: StateStore;
@@ -79,7 +78,7 @@ export const withHistory = (history: History, report: Report, inventory: Invento
         complete: report.complete,
         summary: report.summary,
         inventoryDigest: inventoryDigest(inventory),
-        findings: [...report.findings, ...(report.suppressed ?? [])].map(storedFields),
+        findings: [...report.findings, ...(report.suppressed ?? [])].map(pickStored),
         resolved: applied.resolvedIds,
         entitlements,
         removedEntitlements: applied.removedEntitlements,
